@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import type { Express } from 'express';
+import { signNotification } from '../../src/index.js';
+import type { DeliveryFixture } from './fixtures.js';
+
+/** A delivery ready to send: query, headers and the exact body text. */
+export interface OutgoingDelivery {
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** The request as the fixture describes it, byte for byte (raw_body when present). */
+export function fromFixture(fixture: DeliveryFixture, path = '/mp/webhooks'): OutgoingDelivery {
+  return {
+    path,
+    query: fixture.path_query,
+    headers: fixture.headers,
+    body: fixture.raw_body ?? JSON.stringify(fixture.body),
+  };
+}
+
+/** Options of {@link signedWebhook}. */
+export interface SignedWebhookOptions {
+  readonly secret: string;
+  readonly dataId: string;
+  readonly type: string;
+  readonly requestId?: string | null;
+  readonly ts?: string | number;
+  readonly body?: unknown;
+  readonly path?: string;
+}
+
+/** A Webhooks delivery signed with the exported signer, as Mercado Pago would send it. */
+export function signedWebhook({ secret, dataId, type, requestId, ts, body, path }: SignedWebhookOptions): OutgoingDelivery {
+  const id = requestId === null ? undefined : (requestId ?? randomUUID());
+  const signature = signNotification({ secret, dataId, ...(id === undefined ? {} : { requestId: id }), ...(ts === undefined ? {} : { ts }) });
+  return {
+    path: path ?? '/mp/webhooks',
+    query: { 'data.id': dataId, type },
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': `MercadoPago WebHook v1.0 ${type}`,
+      'x-signature': signature,
+      ...(id === undefined ? {} : { 'x-request-id': id }),
+    },
+    body: JSON.stringify(body ?? { action: `${type}.updated`, api_version: 'v1', data: { id: dataId }, type, id: 1, user_id: 1403498245, live_mode: true }),
+  };
+}
+
+/** The IPN ("Feed v2.0") copy of a payment or merchant order notification. */
+export function ipnDelivery(topic: string, id: string, requestId: string = randomUUID(), path = '/mp/ipn'): OutgoingDelivery {
+  return {
+    path,
+    query: { id, topic },
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': `MercadoPago Feed v2.0 ${topic}`,
+      'x-request-id': requestId,
+      'x-signature': `ts=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`,
+    },
+    body: JSON.stringify({ resource: `https://api.mercadolibre.com/collections/notifications/${id}`, topic }),
+  };
+}
+
+/** Builds the URL path with the query encoded as Mercado Pago appends it. */
+export function urlOf(delivery: OutgoingDelivery): string {
+  const search = new URLSearchParams(delivery.query).toString();
+  return search === '' ? delivery.path : `${delivery.path}?${search}`;
+}
+
+/** Sends a delivery to an app over loopback HTTP (supertest). */
+export function send(app: Express, delivery: OutgoingDelivery): request.Test {
+  const test = request(app).post(urlOf(delivery));
+  for (const [name, value] of Object.entries(delivery.headers)) test.set(name, value);
+  return test.send(delivery.body);
+}
+
+/** Returns the delivery with some headers replaced; `undefined` removes a header. */
+export function withHeaders(delivery: OutgoingDelivery, headers: Record<string, string | undefined>): OutgoingDelivery {
+  const merged: Record<string, string> = { ...delivery.headers };
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) delete merged[name];
+    else merged[name] = value;
+  }
+  return { ...delivery, headers: merged };
+}

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Pack test (STYLE.md section 6, after helmet test/project-setups/ and stripe testProjects/): builds the
+# package, packs it with `npm pack`, installs the tarball into three throwaway projects under .pack-test/
+# (CommonJS require, ESM import, TypeScript module nodenext) and checks what a user of the published
+# package would see: the exports, the dual CJS/ESM entry points, the shipped .d.ts/.d.cts and the typed
+# `on()`. Run it with `npm run test:pack`; it leaves .pack-test/ behind for inspection (git-ignored).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PACK_DIR="$ROOT/.pack-test"
+TSC="$ROOT/node_modules/.bin/tsc"
+PKG_NAME="$(node -p 'require(process.argv[1]).name' "$ROOT/package.json")"
+# The same signature input in every project, so CJS and ESM can be compared.
+SIGN_INPUT="{ secret: 's', dataId: '123', requestId: 'r', ts: '1' }"
+NPM_INSTALL=(npm install --no-audit --no-fund --prefer-offline --loglevel=error)
+
+step() { printf '\n[pack-test] %s\n' "$*"; }
+trap 'printf "[pack-test] FAILED (line %s, exit %s)\n" "$LINENO" "$?" >&2' ERR
+
+fail() {
+  printf '[pack-test] FAILED: %s\n' "$*" >&2
+  exit 1
+}
+
+[[ -x "$TSC" ]] || fail "$TSC not found: run npm ci first"
+
+step "building"
+(cd "$ROOT" && npm run build --silent)
+
+step "packing into $PACK_DIR"
+rm -rf "$PACK_DIR"
+mkdir -p "$PACK_DIR"
+TARBALL_NAME="$(cd "$ROOT" && npm pack --silent --pack-destination "$PACK_DIR" | tail -n 1)"
+TARBALL="$PACK_DIR/$TARBALL_NAME"
+[[ -f "$TARBALL" ]] || fail "npm pack did not produce $TARBALL"
+echo "tarball: $TARBALL ($(wc -c <"$TARBALL") bytes)"
+
+step "checking the tarball contents"
+CONTENTS="$(tar -tzf "$TARBALL" | sed 's#^package/##' | sort)"
+echo "$CONTENTS"
+for required in package.json LICENSE dist/index.js dist/index.cjs dist/index.d.ts dist/index.d.cts; do
+  grep -qx "$required" <<<"$CONTENTS" || fail "the tarball has no $required"
+done
+if grep -Eq '^(src|__tests__|example|bench|scripts|node_modules|coverage)/' <<<"$CONTENTS"; then
+  fail "the tarball ships files outside dist/ (check \"files\" in package.json)"
+fi
+
+# new_project DIR TYPE [extra packages...]: package.json + install of the tarball and express 5.
+new_project() {
+  local dir="$PACK_DIR/$1" type="$2"
+  shift 2
+  mkdir -p "$dir"
+  printf '{ "name": "pack-test-%s", "private": true, "type": "%s" }\n' "$(basename "$dir")" "$type" >"$dir/package.json"
+  (cd "$dir" && "${NPM_INSTALL[@]}" "$TARBALL" express@5 "$@")
+}
+
+step "CommonJS project (require)"
+new_project cjs commonjs
+cat >"$PACK_DIR/cjs/check.cjs" <<EOF
+'use strict';
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const pkg = require('$PKG_NAME');
+const { mercadoPagoNotifications, signNotification, MercadoPagoNotificationError } = pkg;
+
+assert.match(require.resolve('$PKG_NAME'), /[\\\\/]dist[\\\\/]index\.cjs\$/, 'require() must load dist/index.cjs');
+assert.equal(typeof mercadoPagoNotifications, 'function', 'mercadoPagoNotifications is a function');
+assert.equal(typeof signNotification, 'function', 'signNotification is a function');
+assert.equal(typeof MercadoPagoNotificationError, 'function', 'MercadoPagoNotificationError is a class');
+assert.ok(MercadoPagoNotificationError.prototype instanceof Error, 'MercadoPagoNotificationError extends Error');
+
+const signature = signNotification($SIGN_INPUT);
+assert.equal(typeof signature, 'string');
+assert.ok(signature.startsWith('ts=1,v1='), 'unexpected signature: ' + signature);
+
+// Whatever the package requires itself must come from this project: a dependency declared only in the
+// repo's devDependencies would otherwise be found in the repo's node_modules, a few levels up. (Only
+// the package's direct requires: debug, for one, tries an optional supports-color wherever it finds it.)
+const here = __dirname + path.sep;
+const entry = require.cache[require.resolve('$PKG_NAME')];
+const outside = entry.children.map((child) => child.filename).filter((file) => !file.startsWith(here));
+assert.deepEqual(outside, [], 'the package loads modules from outside the project: missing dependencies?');
+
+process.stdout.write(signature);
+EOF
+CJS_SIGNATURE="$(cd "$PACK_DIR/cjs" && node check.cjs)"
+echo "ok: $CJS_SIGNATURE"
+
+step "ESM project (import)"
+new_project esm module
+cat >"$PACK_DIR/esm/check.mjs" <<EOF
+import assert from 'node:assert/strict';
+import { mercadoPagoNotifications, signNotification, MercadoPagoNotificationError } from '$PKG_NAME';
+
+assert.match(import.meta.resolve('$PKG_NAME'), /\/dist\/index\.js\$/, 'import must load dist/index.js');
+assert.equal(typeof mercadoPagoNotifications, 'function', 'mercadoPagoNotifications is a function');
+assert.equal(typeof signNotification, 'function', 'signNotification is a function');
+assert.equal(typeof MercadoPagoNotificationError, 'function', 'MercadoPagoNotificationError is a class');
+assert.ok(MercadoPagoNotificationError.prototype instanceof Error, 'MercadoPagoNotificationError extends Error');
+
+const signature = signNotification($SIGN_INPUT);
+assert.equal(typeof signature, 'string');
+assert.ok(signature.startsWith('ts=1,v1='), 'unexpected signature: ' + signature);
+process.stdout.write(signature);
+EOF
+ESM_SIGNATURE="$(cd "$PACK_DIR/esm" && node check.mjs)"
+echo "ok: $ESM_SIGNATURE"
+[[ "$CJS_SIGNATURE" == "$ESM_SIGNATURE" ]] || fail "CJS and ESM signatures differ: $CJS_SIGNATURE vs $ESM_SIGNATURE"
+
+step "TypeScript project (module nodenext, tsc $("$TSC" --version))"
+new_project ts module @types/express@5 @types/node@20
+cat >"$PACK_DIR/ts/tsconfig.json" <<'EOF'
+{
+  "compilerOptions": {
+    "target": "ES2022",
+    "module": "nodenext",
+    "moduleResolution": "nodenext",
+    "strict": true,
+    "noUncheckedIndexedAccess": true,
+    "types": ["node"],
+    "skipLibCheck": true,
+    "outDir": "out",
+    "rootDir": "src"
+  },
+  "include": ["src"]
+}
+EOF
+mkdir -p "$PACK_DIR/ts/src"
+# ESM consumer: resolves the "import" branch and dist/index.d.ts.
+cat >"$PACK_DIR/ts/src/index.ts" <<EOF
+import assert from 'node:assert/strict';
+import { mercadoPagoNotifications, signNotification, MercadoPagoNotificationError } from '$PKG_NAME';
+
+type IsAny<T> = 0 extends 1 & T ? true : false;
+
+export function register(mp: ReturnType<typeof mercadoPagoNotifications>): void {
+  mp.on('payment.approved', (e) => e.resource.transaction_amount);
+  mp.on('payment.approved', (e) => {
+    const resourceIsAny: IsAny<typeof e.resource> = false;
+    const amount: number | undefined = e.resource.transaction_amount;
+    return [resourceIsAny, amount];
+  });
+  // @ts-expect-error: misspelled event names must not compile
+  mp.on('payment.aproved', () => undefined);
+}
+
+const errorClass: abstract new (...args: never[]) => Error = MercadoPagoNotificationError;
+const signature: string = signNotification($SIGN_INPUT);
+assert.ok(errorClass.prototype instanceof Error);
+assert.ok(signature.startsWith('ts=1,v1='));
+process.stdout.write(signature);
+EOF
+# CommonJS consumer in the same project: resolves the "require" branch and dist/index.d.cts.
+cat >"$PACK_DIR/ts/src/require.cts" <<EOF
+import assert = require('node:assert/strict');
+import notifications = require('$PKG_NAME');
+
+const signature: string = notifications.signNotification($SIGN_INPUT);
+const factory: typeof notifications.mercadoPagoNotifications = notifications.mercadoPagoNotifications;
+assert.equal(typeof factory, 'function');
+// @ts-expect-error: misspelled exports must not compile
+notifications.signNotifcation;
+process.stdout.write(signature);
+EOF
+(cd "$PACK_DIR/ts" && "$TSC" -p tsconfig.json --listEmittedFiles)
+# skipLibCheck above is what most projects use (the mercadopago SDK's own .d.ts does not pass a strict
+# lib check). Check our shipped declarations anyway: any error reported inside them fails the test.
+OWN_DTS_ERRORS="$(cd "$PACK_DIR/ts" && { "$TSC" -p tsconfig.json --noEmit --skipLibCheck false 2>&1 || true; } |
+  grep -E "^node_modules/$PKG_NAME/" || true)"
+[[ -z "$OWN_DTS_ERRORS" ]] || fail "the shipped declarations do not type-check:
+$OWN_DTS_ERRORS"
+TS_ESM_SIGNATURE="$(cd "$PACK_DIR/ts" && node out/index.js)"
+TS_CJS_SIGNATURE="$(cd "$PACK_DIR/ts" && node out/require.cjs)"
+[[ "$TS_ESM_SIGNATURE" == "$ESM_SIGNATURE" ]] || fail "compiled TS (ESM) signature differs: $TS_ESM_SIGNATURE"
+[[ "$TS_CJS_SIGNATURE" == "$ESM_SIGNATURE" ]] || fail "compiled TS (CJS) signature differs: $TS_CJS_SIGNATURE"
+echo "ok: type-checked, compiled and ran (ESM and CJS)"
+
+step "passed: CJS, ESM and TypeScript (nodenext) projects use $TARBALL_NAME"

@@ -1,0 +1,49 @@
+import type { IncomingMessage } from 'node:http';
+import getRawBody from 'raw-body';
+import { isSafeNumber, parse } from 'lossless-json';
+import { MercadoPagoNotificationError } from './errors.js';
+
+/** A request as the body reader sees it: whatever a body parser that ran before us left on it. */
+type RequestWithBody = IncomingMessage & { body?: unknown; _body?: boolean };
+
+/** Integers above 2^53 stay strings so ids such as chargeback ids keep every digit (reference pitfall 8). */
+function parseNumber(text: string): number | string {
+  return isSafeNumber(text) ? Number(text) : text;
+}
+
+/** Parses JSON without losing digits; undefined for an empty or unparsable text (the body is only a hint). */
+export function parseJsonLossless(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return parse(text, null, parseNumber);
+  } catch {
+    return undefined;
+  }
+}
+
+function fromParsed(body: unknown): unknown {
+  if (Buffer.isBuffer(body)) return parseJsonLossless(body.toString('utf8'));
+  if (typeof body === 'string') return parseJsonLossless(body);
+  return body;
+}
+
+/**
+ * Returns the request body, whether or not a body parser ran before the router (express.json, text or raw).
+ * Reads the stream itself only when nobody has: never waits on a consumed stream. Bodies over `limitBytes`
+ * are refused from Content-Length, or as soon as the limit is crossed, without buffering them whole.
+ */
+export async function readRequestBody(req: RequestWithBody, limitBytes: number): Promise<unknown> {
+  if (req._body === true || req.readableEnded || !req.readable) return fromParsed(req.body);
+  try {
+    const text = await getRawBody(req, { limit: limitBytes, encoding: 'utf8', length: req.headers['content-length'] });
+    return parseJsonLossless(text);
+  } catch (error) {
+    const type = (error as { type?: string }).type;
+    if (type === 'entity.too.large') {
+      throw new MercadoPagoNotificationError('BODY_TOO_LARGE', `the body exceeds ${limitBytes} bytes`, { cause: error });
+    }
+    throw new MercadoPagoNotificationError('BODY_UNREADABLE', `the body could not be read (${type ?? 'aborted'})`, {
+      cause: error,
+    });
+  }
+}

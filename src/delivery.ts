@@ -1,0 +1,143 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { MercadoPagoNotificationError } from './errors.js';
+import type { Delivery } from './types.js';
+
+/** A classified delivery plus what verification needs. */
+export interface ReceivedDelivery extends Delivery {
+  /** `data.id` exactly as the query carried it: the only id Mercado Pago signs. */
+  readonly signedDataId: string | undefined;
+  /** Id of the resource to read, from the query (or the body for topics that carry none there). */
+  readonly resourceId: string | undefined;
+  /** The x-signature header, when present. */
+  readonly signatureHeader: string | undefined;
+}
+
+/** Query keys whose repetition would make the delivery ambiguous (which one was signed?). */
+const SINGLE_VALUE_KEYS = ['data.id', 'type', 'id', 'topic'];
+/** Resource ids are numbers, ORD/PAY ids, hex or UUIDs; anything else is refused before it reaches a URL. */
+const RESOURCE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+
+function invalid(reason: string): MercadoPagoNotificationError {
+  return new MercadoPagoNotificationError('INVALID_DELIVERY', `not a Mercado Pago delivery: ${reason}`);
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/** Ids arrive as strings or JSON numbers; numbers that lost digits in a JSON parser are dropped, not trusted. */
+function idText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.trim() === '' ? undefined : value;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  if (typeof value === 'bigint') return value.toString();
+  return undefined;
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  const text = Array.isArray(value) ? value.join(',') : value;
+  return text === undefined || text.trim() === '' ? undefined : text;
+}
+
+function parseQuery(url: string): Record<string, string> {
+  const params = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
+  for (const key of SINGLE_VALUE_KEYS) {
+    if (params.getAll(key).length > 1) throw invalid(`the query repeats \`${key}\``);
+  }
+  const query: Record<string, string> = {};
+  for (const [key, value] of params) if (!Object.hasOwn(query, key)) Object.defineProperty(query, key, { value, enumerable: true });
+  return query;
+}
+
+/** Where the resource id lives in a body when the query has none (reference 1.4). */
+function bodyResourceId(topic: string, body: Record<string, unknown> | undefined): string | undefined {
+  const data = asRecord(body?.['data']);
+  if (topic === 'topic_merchant_order_wh' || topic === 'point_integration_wh') return idText(body?.['id']);
+  if (topic === 'stop_delivery_op_wh') return idText(data?.['payment_id']) ?? idText(body?.['id']);
+  const resource = body?.['resource'];
+  if (data === undefined && typeof resource === 'string') return idText(resource.split('/').pop());
+  return idText(data?.['id']);
+}
+
+interface Classification {
+  readonly channel: Delivery['channel'];
+  readonly topic: string | undefined;
+  readonly type: string | undefined;
+  readonly signedDataId: string | undefined;
+  readonly queryResourceId: string | undefined;
+}
+
+/** Channel by the query first (data.id/type = Webhooks, id/topic = IPN), then by the body (reference 2.10). */
+function classify(query: Record<string, string>, body: Record<string, unknown> | undefined): Classification {
+  const bodyType = typeof body?.['type'] === 'string' ? body['type'] : undefined;
+  const bodyTopic = typeof body?.['topic'] === 'string' ? body['topic'] : undefined;
+  const dataId = idText(query['data.id']);
+  const queryType = query['type'];
+  if (dataId !== undefined || queryType !== undefined) {
+    const type = queryType ?? bodyType;
+    const channel = type === 'wallet_connect' ? 'wallet_connect' : 'webhook';
+    return { channel, topic: type, type, signedDataId: dataId, queryResourceId: dataId };
+  }
+  if (query['topic'] !== undefined) {
+    const id = idText(query['id']);
+    // Card Updater and Point send a topic with no id: a signed Webhook classified from its body.
+    if (id === undefined) return { channel: 'webhook', topic: query['topic'], type: bodyType, signedDataId: undefined, queryResourceId: undefined };
+    return { channel: 'ipn', topic: query['topic'], type: undefined, signedDataId: undefined, queryResourceId: id };
+  }
+  if (bodyType === 'wallet_connect') {
+    return { channel: 'wallet_connect', topic: bodyType, type: bodyType, signedDataId: undefined, queryResourceId: undefined };
+  }
+  if (bodyType !== undefined) {
+    return { channel: 'webhook', topic: bodyType, type: bodyType, signedDataId: undefined, queryResourceId: undefined };
+  }
+  if (bodyTopic !== undefined) {
+    return { channel: 'ipn', topic: bodyTopic, type: undefined, signedDataId: undefined, queryResourceId: undefined };
+  }
+  if (typeof body?.['state'] === 'string' && body['id'] !== undefined) {
+    // Legacy Point sends the payment intent itself, with no envelope (reference 1.4).
+    return { channel: 'webhook', topic: 'point_integration_wh', type: undefined, signedDataId: undefined, queryResourceId: undefined };
+  }
+  return { channel: 'webhook', topic: undefined, type: undefined, signedDataId: undefined, queryResourceId: undefined };
+}
+
+/** Input of {@link parseDelivery}: the parts of an HTTP request the router uses. */
+export interface RawDelivery {
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: unknown;
+  readonly receivedAt: Date;
+}
+
+/** Turns a request into one delivery, whatever format it came in. Throws INVALID_DELIVERY when it is none. */
+export function parseDelivery({ url, headers, body, receivedAt }: RawDelivery): ReceivedDelivery {
+  const query = parseQuery(url);
+  const envelope = asRecord(body);
+  const { channel, topic, type, signedDataId, queryResourceId } = classify(query, envelope);
+  if (topic === undefined) throw invalid('no topic in the query (`type` or `topic`) or in the body');
+  const resourceId = queryResourceId ?? bodyResourceId(topic, envelope);
+  if (resourceId !== undefined && !RESOURCE_ID_PATTERN.test(resourceId)) {
+    throw invalid('the resource id has unexpected characters');
+  }
+  const actions = envelope?.['actions'];
+  const action = envelope?.['action'] ?? (Array.isArray(actions) ? actions[0] : undefined);
+  const retry = Number(headerText(headers['x-retry']));
+  return {
+    channel,
+    id: idText(envelope?.['id']) ?? idText(envelope?.['_id']),
+    action: typeof action === 'string' ? action : undefined,
+    topic,
+    type,
+    userId: idText(envelope?.['user_id']),
+    applicationId: idText(envelope?.['application_id']),
+    liveMode: typeof envelope?.['live_mode'] === 'boolean' ? envelope['live_mode'] : undefined,
+    requestId: headerText(headers['x-request-id']),
+    retry: Number.isInteger(retry) && retry >= 0 ? retry : undefined,
+    receivedAt,
+    query,
+    body,
+    signedDataId,
+    resourceId,
+    signatureHeader: headerText(headers['x-signature']),
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * Every event name the router can emit, as `topic.action`. The `EventName` type derives from this array,
+ * so the runtime check in `on()` and the type cannot drift apart.
+ */
+export const EVENT_NAMES = [
+  'payment.pending',
+  'payment.approved',
+  'payment.authorized',
+  'payment.in_process',
+  'payment.in_mediation',
+  'payment.rejected',
+  'payment.cancelled',
+  'payment.refunded',
+  'payment.charged_back',
+  'merchant_order.opened',
+  'merchant_order.closed',
+  'merchant_order.expired',
+  'chargeback.opened',
+  'chargeback.updated',
+  'order.created',
+  'order.processing',
+  'order.action_required',
+  'order.at_terminal',
+  'order.processed',
+  'order.failed',
+  'order.canceled',
+  'order.expired',
+  'order.refunded',
+  'order.charged_back',
+  'agreement.confirmed',
+  'agreement.cancelled',
+  'agreement.payment_method_updated',
+  'fraud_alert.created',
+  'notification.received',
+  'notification.unhandled',
+] as const;
+
+/** A known event name, e.g. `'payment.approved'`. */
+export type EventName = (typeof EVENT_NAMES)[number];
+
+/** The part of an event name before the dot, e.g. `'payment'`. A listener on a topic hears all its events. */
+export type EventTopic = EventName extends `${infer T}.${string}` ? T : never;
+
+const EVENT_NAME_SET: ReadonlySet<string> = new Set(EVENT_NAMES);
+const EVENT_TOPIC_SET: ReadonlySet<string> = new Set(EVENT_NAMES.map((name) => name.slice(0, name.indexOf('.'))));
+
+/** Whether `name` is a known event name. */
+export function isEventName(name: string): name is EventName {
+  return EVENT_NAME_SET.has(name);
+}
+
+/** Whether `name` is the topic part of known event names. */
+export function isEventTopic(name: string): name is EventTopic {
+  return EVENT_TOPIC_SET.has(name);
+}

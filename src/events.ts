@@ -1,0 +1,102 @@
+import createDebug from 'debug';
+import { isEventName, isEventTopic } from './event-names.js';
+import { MercadoPagoNotificationError } from './errors.js';
+import type { AnyMercadoPagoEvent, ErrorHandler, EventHandler, NotificationEmitter } from './types.js';
+
+const debug = createDebug('mercadopago-notifications:events');
+
+type AnyHandler = EventHandler<AnyMercadoPagoEvent>;
+
+/** The listener registry behind `on`, `off`, `onAny` and `onError`. Framework-free. */
+export interface EventRegistry extends NotificationEmitter {
+  /** Runs every listener of the event concurrently; resolves with the failures (empty when all succeeded). */
+  emit(event: AnyMercadoPagoEvent): Promise<MercadoPagoNotificationError[]>;
+  /** Hands an error to every onError handler; a handler that throws or rejects is ignored. */
+  reportError(error: MercadoPagoNotificationError, event?: AnyMercadoPagoEvent): void;
+}
+
+function assertHandler(method: string, handler: unknown): void {
+  if (typeof handler !== 'function') {
+    throw new TypeError(`[mercadopago-notifications] ${method}: the handler must be a function, got ${typeof handler}`);
+  }
+}
+
+function assertListenableName(name: unknown): asserts name is string {
+  if (name === '*') {
+    throw new TypeError('[mercadopago-notifications] on("*") is not supported: use onAny(handler)');
+  }
+  if (typeof name !== 'string' || !(isEventName(name) || isEventTopic(name))) {
+    throw new TypeError(
+      `[mercadopago-notifications] unknown event name ${JSON.stringify(name)}: use a name such as ` +
+        `'payment.approved' or a topic such as 'payment' (see the README events table)`,
+    );
+  }
+}
+
+function describeThrown(value: unknown): string {
+  if (value instanceof Error) return value.message;
+  try {
+    return `non-Error value ${String(value)}`;
+  } catch {
+    return 'a value that cannot be printed';
+  }
+}
+
+/** Creates an empty listener registry. */
+export function createEventRegistry(): EventRegistry {
+  const byName = new Map<string, Set<AnyHandler>>();
+  const anyHandlers = new Set<AnyHandler>();
+  const errorHandlers = new Set<ErrorHandler>();
+
+  const reportError = (error: MercadoPagoNotificationError, event?: AnyMercadoPagoEvent): void => {
+    debug('error %s: %s', error.code, error.message);
+    for (const handler of errorHandlers) {
+      try {
+        Promise.resolve(handler(error, event)).catch((thrown: unknown) => {
+          debug('onError handler rejected: %s', describeThrown(thrown));
+        });
+      } catch (thrown) {
+        debug('onError handler threw: %s', describeThrown(thrown));
+      }
+    }
+  };
+
+  return {
+    on(name, handler) {
+      assertListenableName(name);
+      assertHandler('on', handler);
+      const set = byName.get(name) ?? new Set();
+      set.add(handler as AnyHandler);
+      byName.set(name, set);
+    },
+    off(name, handler) {
+      byName.get(name)?.delete(handler as AnyHandler);
+    },
+    onAny(handler) {
+      assertHandler('onAny', handler);
+      anyHandlers.add(handler);
+    },
+    onError(handler) {
+      assertHandler('onError', handler);
+      errorHandlers.add(handler);
+    },
+    reportError,
+    async emit(event) {
+      const handlers = new Set([...(byName.get(event.name) ?? []), ...(byName.get(event.topic) ?? []), ...anyHandlers]);
+      const results = await Promise.allSettled([...handlers].map(async (handler) => handler(event)));
+      const failures = results.flatMap((result) =>
+        result.status === 'rejected'
+          ? [
+              new MercadoPagoNotificationError(
+                'LISTENER_FAILED',
+                `a listener for ${event.name} failed: ${describeThrown(result.reason)}`,
+                { cause: result.reason },
+              ),
+            ]
+          : [],
+      );
+      for (const failure of failures) reportError(failure, event);
+      return failures;
+    },
+  };
+}

@@ -1,0 +1,282 @@
+import createDebug from 'debug';
+import type { Request, RequestHandler, Response } from 'express';
+import { readRequestBody } from './body.js';
+import { parseDelivery, type ReceivedDelivery } from './delivery.js';
+import { MercadoPagoNotificationError } from './errors.js';
+import { planVerification, type VerificationPlan } from './verification.js';
+import type { ApiReader } from './api.js';
+import type { EventRegistry } from './events.js';
+import type { EventName } from './event-names.js';
+import type { NormalizedOptions } from './options.js';
+import type { ClaimResult, DeliveryStore } from './store/types.js';
+import type { AnyMercadoPagoEvent, Delivery } from './types.js';
+
+const debug = createDebug('mercadopago-notifications:delivery');
+
+/** What became of a delivery; `dedup` says which layer, if any, recognised it. */
+type Outcome =
+  | { readonly ok: true; readonly dedup: 'new' | 'duplicate' | 'duplicate-event' | 'joined'; readonly events: readonly EventName[] }
+  | { readonly ok: false; readonly error: MercadoPagoNotificationError };
+
+/** What the handler works with. */
+export interface DeliveryHandlerContext {
+  readonly config: NormalizedOptions;
+  readonly registry: EventRegistry;
+  readonly store: DeliveryStore;
+  readonly api: ApiReader;
+}
+
+interface Deferred<T> {
+  readonly promise: Promise<T>;
+  resolve(value: T): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+function asNotificationError(
+  error: unknown,
+  code: 'STORE_UNAVAILABLE' | 'ACCESS_TOKEN_UNAVAILABLE' | 'INTERNAL_ERROR',
+  what: string,
+): MercadoPagoNotificationError {
+  return error instanceof MercadoPagoNotificationError ? error : new MercadoPagoNotificationError(code, `${what} failed`, { cause: error });
+}
+
+/** The store with every failure turned into STORE_UNAVAILABLE, so callers can tell it from other failures. */
+function guardStore(store: DeliveryStore): DeliveryStore {
+  const guard =
+    <A extends unknown[], R>(name: string, call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await call(...args);
+      } catch (error) {
+        throw asNotificationError(error, 'STORE_UNAVAILABLE', `store.${name}()`);
+      }
+    };
+  return {
+    ttlMs: store.ttlMs,
+    claim: guard('claim', (keys: readonly string[]) => store.claim(keys)),
+    complete: guard('complete', (keys: readonly string[]) => store.complete(keys)),
+    release: guard('release', (keys: readonly string[]) => store.release(keys)),
+    has: guard('has', (key: string) => store.has(key)),
+  };
+}
+
+/** Keys of the delivery layer: the delivery itself (reference 4) and its single-use signature (issue: replay). */
+function deliveryKeys(delivery: ReceivedDelivery, plan: VerificationPlan): string[] {
+  const keys: string[] = [];
+  const version = (delivery.body as { version?: unknown } | undefined)?.version;
+  if (delivery.channel === 'wallet_connect' && delivery.id !== undefined) {
+    keys.push(`delivery:wallet_connect:${delivery.id}:${String(version ?? '')}`);
+  } else if (delivery.requestId !== undefined) {
+    keys.push(`delivery:${delivery.channel}:${delivery.topic}:${delivery.resourceId ?? ''}:${delivery.requestId}`);
+  }
+  if (plan.signature !== undefined) keys.push(`signature:${plan.signature.ts}:${plan.signature.hash}`);
+  return keys;
+}
+
+/** The public view of a delivery: what arrived, without the router's working fields. */
+function publicDelivery(d: ReceivedDelivery): Delivery {
+  const { channel, id, action, topic, type, userId, applicationId, liveMode, requestId, retry, receivedAt, query, body } = d;
+  return Object.freeze({ channel, id, action, topic, type, userId, applicationId, liveMode, requestId, retry, receivedAt, query, body });
+}
+
+function timeout(ms: number): { promise: Promise<'timeout'>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
+  return { promise, cancel: () => clearTimeout(timer) };
+}
+
+/** Creates the request handler mounted on every route: verify, deduplicate, read, emit, answer. */
+export function createDeliveryHandler({ config, registry, store: rawStore, api }: DeliveryHandlerContext): RequestHandler {
+  const store = guardStore(rawStore);
+  /** Outcomes of deliveries and events being processed in this process, by claim key, so copies can join them. */
+  const inFlight = new Map<string, Promise<Outcome>>();
+
+  const listenerTimeoutError = (): MercadoPagoNotificationError =>
+    new MercadoPagoNotificationError('LISTENER_TIMEOUT', `listeners were still running after handlerTimeoutMs (${config.handlerTimeoutMs} ms); their result is recorded when they finish`);
+
+  /** Waits (at most handlerTimeoutMs) for the copy that holds `key` here; another instance's copy cannot be joined. */
+  async function join(key: string): Promise<Outcome> {
+    const pending = inFlight.get(key);
+    if (pending === undefined) {
+      return { ok: false, error: new MercadoPagoNotificationError('DELIVERY_IN_PROGRESS', 'another copy of this delivery is being processed; Mercado Pago will retry') };
+    }
+    const limit = timeout(config.handlerTimeoutMs);
+    const outcome = await Promise.race([pending, limit.promise]);
+    limit.cancel();
+    if (outcome === 'timeout') return { ok: false, error: listenerTimeoutError() };
+    return outcome.ok ? { ok: true, dedup: 'joined', events: [] } : outcome;
+  }
+
+  function track(keys: readonly string[], final: Promise<Outcome>): void {
+    for (const key of keys) inFlight.set(key, final);
+    void final.then(() => {
+      for (const key of keys) if (inFlight.get(key) === final) inFlight.delete(key);
+    });
+  }
+
+  async function claim(keys: readonly string[]): Promise<ClaimResult> {
+    return keys.length === 0 ? { status: 'claimed' } : store.claim(keys);
+  }
+
+  async function resolveToken(delivery: ReceivedDelivery, resourceId: string): Promise<string> {
+    const resolver = config.accessToken;
+    let token: unknown;
+    try {
+      token = await resolver?.({ ...(delivery.userId === undefined ? {} : { userId: delivery.userId }), topic: delivery.topic, resourceId });
+    } catch (error) {
+      throw asNotificationError(error, 'ACCESS_TOKEN_UNAVAILABLE', 'the accessToken resolver');
+    }
+    if (typeof token !== 'string' || token.trim() === '') {
+      throw new MercadoPagoNotificationError('ACCESS_TOKEN_UNAVAILABLE', `the accessToken resolver returned no token for topic ${delivery.topic}`);
+    }
+    return token;
+  }
+
+  /** Builds the event from the verified delivery and what was read. */
+  async function buildEvent(delivery: ReceivedDelivery, plan: VerificationPlan, resource: Record<string, unknown> | undefined) {
+    const resourceId = delivery.resourceId ?? '';
+    const { spec } = plan;
+    if (spec === undefined || resource === undefined) {
+      const name: EventName = spec === undefined ? 'notification.unhandled' : 'notification.received';
+      return { name, eventKey: undefined, seenKey: undefined, isKnownTopic: spec !== undefined };
+    }
+    const seenKey = spec.seenKey?.(resourceId);
+    const seen = seenKey === undefined ? false : await store.has(seenKey);
+    const name = spec.eventName(resource, { action: delivery.action, seen }) ?? 'notification.unhandled';
+    return { name, eventKey: spec.eventKey(resourceId, resource, name, delivery.id), seenKey, isKnownTopic: true };
+  }
+
+  /** Processes a claimed delivery to its final outcome; `answer` is resolved early if listeners overrun. */
+  async function processClaimed(
+    delivery: ReceivedDelivery,
+    plan: VerificationPlan,
+    keys: readonly string[],
+    final: Promise<Outcome>,
+    answer: Deferred<Outcome>,
+  ): Promise<Outcome> {
+    const claimed = [...keys];
+    let event: AnyMercadoPagoEvent | undefined;
+    try {
+      const resourceId = delivery.resourceId ?? '';
+      let resource: Record<string, unknown> | undefined;
+      if (plan.readResource && plan.spec !== undefined) {
+        const token = await resolveToken(delivery, resourceId);
+        resource = await api.read(plan.spec.resourcePath(encodeURIComponent(resourceId)), token);
+      }
+      const { name, eventKey, seenKey, isKnownTopic } = await buildEvent(delivery, plan, resource);
+      if (eventKey !== undefined) {
+        const result = await claim([eventKey]);
+        if (result.status !== 'claimed') {
+          const outcome: Outcome = result.status === 'done' ? { ok: true, dedup: 'duplicate-event', events: [] } : await join(result.key);
+          await (outcome.ok ? store.complete(keys) : store.release(keys));
+          return outcome;
+        }
+        claimed.push(eventKey);
+        track([eventKey], final);
+      }
+      event = Object.freeze({
+        name,
+        topic: name.slice(0, name.indexOf('.')),
+        resourceId,
+        resource,
+        verifiedBy: plan.verifiedBy,
+        delivery: publicDelivery(delivery),
+        ...(name === 'notification.unhandled' ? { isKnownTopic } : {}),
+      }) as AnyMercadoPagoEvent;
+      const listeners = registry.emit(event);
+      const limit = timeout(config.handlerTimeoutMs);
+      void limit.promise.then(() => {
+        const error = listenerTimeoutError();
+        registry.reportError(error, event);
+        answer.resolve({ ok: false, error });
+      });
+      const failures = await listeners;
+      limit.cancel();
+      if (failures.length > 0) {
+        await store.release(claimed);
+        const [first] = failures;
+        const error = failures.length === 1 && first !== undefined
+          ? first
+          : new MercadoPagoNotificationError('LISTENER_FAILED', `${failures.length} listeners for ${name} failed`, { cause: new AggregateError(failures) });
+        return { ok: false, error };
+      }
+      await store.complete(seenKey === undefined ? claimed : [...claimed, seenKey]);
+      return { ok: true, dedup: 'new', events: [name] };
+    } catch (thrown) {
+      const error = asNotificationError(thrown, 'INTERNAL_ERROR', 'processing the delivery');
+      await store.release(claimed).catch(() => undefined);
+      registry.reportError(error, event);
+      return { ok: false, error };
+    }
+  }
+
+  /** Claims the delivery and processes it, or joins or skips it when it is a copy. Resolves with the answer. */
+  async function processVerified(delivery: ReceivedDelivery, plan: VerificationPlan): Promise<Outcome> {
+    const keys = deliveryKeys(delivery, plan);
+    const result = await claim(keys);
+    if (result.status === 'done') return { ok: true, dedup: 'duplicate', events: [] };
+    if (result.status === 'processing') return join(result.key);
+    const answer = deferred<Outcome>();
+    const final = deferred<Outcome>();
+    track(keys, final.promise);
+    void processClaimed(delivery, plan, keys, final.promise, answer).then((outcome) => {
+      final.resolve(outcome);
+      answer.resolve(outcome);
+    });
+    return answer.promise;
+  }
+
+  function send(res: Response, outcome: Outcome): number {
+    if (res.headersSent) return res.statusCode;
+    if (outcome.ok) {
+      res.status(200).end();
+      return 200;
+    }
+    const { status, code, message } = outcome.error;
+    res.status(status).json({ error: { code, message } });
+    return status;
+  }
+
+  return async function mercadoPagoDeliveryRoute(req: Request, res: Response): Promise<void> {
+    const started = performance.now();
+    let delivery: ReceivedDelivery | undefined;
+    let plan: VerificationPlan | undefined;
+    let outcome: Outcome;
+    try {
+      const body = await readRequestBody(req, config.bodyLimitBytes);
+      delivery = parseDelivery({ url: req.originalUrl, headers: req.headers, body, receivedAt: new Date(config.now()) });
+      plan = planVerification(delivery, config, store.ttlMs);
+      if (plan.spec?.answerBeforeProcessing === true) {
+        // Fraud alerts are never retried: acknowledge now, then read and run listeners (reference pitfall 14).
+        send(res, { ok: true, dedup: 'new', events: [] });
+        const background = await processVerified(delivery, plan);
+        if (!background.ok && background.error.code === 'DELIVERY_IN_PROGRESS') registry.reportError(background.error);
+        outcome = background;
+      } else {
+        outcome = await processVerified(delivery, plan);
+      }
+    } catch (thrown) {
+      const error = asNotificationError(thrown, 'INTERNAL_ERROR', 'handling the request');
+      registry.reportError(error);
+      outcome = { ok: false, error };
+    }
+    const status = send(res, outcome);
+    debug(
+      '%s %s %s verified=%s dedup=%s events=%s -> %d%s in %d ms',
+      delivery?.channel ?? '-',
+      delivery?.topic ?? '-',
+      delivery?.resourceId ?? '-',
+      plan?.verifiedBy ?? 'no',
+      outcome.ok ? outcome.dedup : '-',
+      outcome.ok && outcome.events.length > 0 ? outcome.events.join(',') : '-',
+      status,
+      outcome.ok ? '' : ` ${outcome.error.code}`,
+      Math.round(performance.now() - started),
+    );
+  };
+}

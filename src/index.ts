@@ -1,0 +1,27 @@
+export { mercadoPagoNotifications } from './router.js';
+export { signNotification, type SignNotificationOptions } from './signature.js';
+export { MercadoPagoNotificationError, type MercadoPagoNotificationErrorCode } from './errors.js';
+export { EVENT_NAMES, type EventName, type EventTopic } from './event-names.js';
+export type { ClaimResult, DeliveryStore } from './store/types.js';
+export type {
+  AccessTokenContext,
+  AccessTokenResolver,
+  AgreementResource,
+  AnyMercadoPagoEvent,
+  ChargebackResource,
+  Delivery,
+  DeliveryChannel,
+  ErrorHandler,
+  EventFor,
+  EventHandler,
+  MercadoPagoEvent,
+  MercadoPagoEventMap,
+  MercadoPagoNotificationsOptions,
+  MercadoPagoNotificationsRouter,
+  MerchantOrderResource,
+  NotificationEmitter,
+  OrderResource,
+  PaymentResource,
+  ResourceByTopic,
+  VerifiedBy,
+} from './types.js';

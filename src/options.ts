@@ -1,0 +1,193 @@
+import type { AccessTokenResolver, MercadoPagoNotificationsOptions } from './types.js';
+import type { DeliveryStore } from './store/types.js';
+
+/** Where the API is read unless `apiBaseUrl` says otherwise. */
+export const DEFAULT_API_BASE_URL = 'https://api.mercadopago.com';
+export const DEFAULT_HANDLER_TIMEOUT_MS = 10_000;
+export const DEFAULT_FETCH_TIMEOUT_MS = 5_000;
+export const DEFAULT_DEDUP_MAX = 50_000;
+export const DEFAULT_DEDUP_TTL_MS = 48 * 3600_000;
+/** 64 KiB: a Mercado Pago notification is well under 4 KiB. */
+export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+export const DEFAULT_PATHS = { webhooks: '/webhooks', ipn: '/ipn', walletConnect: '/wallet-connect' } as const;
+
+/** The validated, frozen configuration every request reads. */
+export interface NormalizedOptions {
+  readonly secrets: readonly string[];
+  readonly accessToken: AccessTokenResolver | undefined;
+  readonly apiBaseUrl: string;
+  readonly toleranceSeconds: number | undefined;
+  readonly requireSignature: boolean;
+  readonly handlerTimeoutMs: number;
+  readonly fetchTimeoutMs: number;
+  readonly dedup: { readonly max: number; readonly ttlMs: number };
+  readonly store: DeliveryStore | undefined;
+  readonly paths: readonly string[];
+  readonly bodyLimitBytes: number;
+  readonly fetch: typeof fetch;
+  readonly now: () => number;
+}
+
+const OPTION_NAMES = [
+  'secret',
+  'accessToken',
+  'apiBaseUrl',
+  'toleranceSeconds',
+  'requireSignature',
+  'handlerTimeoutMs',
+  'fetchTimeoutMs',
+  'dedup',
+  'store',
+  'paths',
+  'bodyLimitBytes',
+  'fetch',
+  'now',
+] as const;
+
+function fail(rule: string): never {
+  throw new TypeError(`[mercadopago-notifications] ${rule}`);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return value === '' ? 'an empty string' : `a string of ${value.length} characters`;
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  return value === null ? 'null' : `${typeof value} ${typeof value === 'object' ? '' : String(value)}`.trim();
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      next.push(Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + cost));
+    }
+    row = next;
+  }
+  return row[b.length] ?? 0;
+}
+
+/** Throws for keys that are not in `known`, suggesting the closest known name. */
+function assertKnownKeys(object: object, known: readonly string[], where: string): void {
+  for (const key of Object.keys(object)) {
+    if (known.includes(key)) continue;
+    const lower = key.toLowerCase();
+    const guess = known.find((name) => name.toLowerCase() === lower || editDistance(name.toLowerCase(), lower) <= 2);
+    fail(`unknown option \`${where}${key}\`${guess === undefined ? '' : `: did you mean \`${where}${guess}\`?`}`);
+  }
+}
+
+function positiveNumber(name: string, value: unknown, fallback: number, integer = false): number {
+  if (value === undefined) return fallback;
+  const ok = typeof value === 'number' && Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value));
+  if (!ok) fail(`\`${name}\` must be a positive ${integer ? 'integer' : 'number'}, got ${describe(value)}`);
+  return value;
+}
+
+function normalizeSecrets(value: unknown): string[] {
+  if (value === undefined) return [];
+  const list: unknown[] = Array.isArray(value) ? value : [value];
+  if (list.length === 0) fail('`secret` must be a non-empty string or a non-empty array of them, got an empty array');
+  return list.map((secret, index) => {
+    if (typeof secret !== 'string' || secret.trim() === '') {
+      const where = Array.isArray(value) ? `secret[${index}]` : 'secret';
+      fail(`\`${where}\` must be a non-empty string (Your integrations > Webhooks > secret signature), got ${describe(secret)}`);
+    }
+    return secret;
+  });
+}
+
+function normalizeAccessToken(value: unknown): AccessTokenResolver | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'function') return value as AccessTokenResolver;
+  if (typeof value === 'string' && value.trim() !== '') return () => value;
+  return fail(`\`accessToken\` must be a non-empty string or a function returning one, got ${describe(value)}`);
+}
+
+function normalizeApiBaseUrl(value: unknown): string {
+  if (value === undefined) return DEFAULT_API_BASE_URL;
+  const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    fail(`\`apiBaseUrl\` must be an http(s) URL such as ${DEFAULT_API_BASE_URL}, got ${describe(value)}`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+function normalizePaths(value: unknown): string[] {
+  if (value === undefined) return Object.values(DEFAULT_PATHS);
+  if (typeof value !== 'object' || value === null) fail(`\`paths\` must be an object, got ${describe(value)}`);
+  assertKnownKeys(value, Object.keys(DEFAULT_PATHS), 'paths.');
+  const paths = { ...DEFAULT_PATHS, ...(value as Record<string, unknown>) };
+  for (const [name, path] of Object.entries(paths)) {
+    if (typeof path !== 'string' || !path.startsWith('/')) fail(`\`paths.${name}\` must start with "/", got ${describe(path)}`);
+  }
+  return [...new Set(Object.values(paths) as string[])];
+}
+
+function normalizeDedup(value: unknown): NormalizedOptions['dedup'] {
+  if (value === undefined) return { max: DEFAULT_DEDUP_MAX, ttlMs: DEFAULT_DEDUP_TTL_MS };
+  if (typeof value !== 'object' || value === null) fail(`\`dedup\` must be an object, got ${describe(value)}`);
+  assertKnownKeys(value, ['max', 'ttlMs'], 'dedup.');
+  const { max, ttlMs } = value as { max?: unknown; ttlMs?: unknown };
+  return Object.freeze({
+    max: positiveNumber('dedup.max', max, DEFAULT_DEDUP_MAX, true),
+    ttlMs: positiveNumber('dedup.ttlMs', ttlMs, DEFAULT_DEDUP_TTL_MS),
+  });
+}
+
+function normalizeStore(value: unknown): DeliveryStore | undefined {
+  if (value === undefined) return undefined;
+  const store = value as Partial<Record<keyof DeliveryStore, unknown>> | null;
+  const methods = ['claim', 'complete', 'release', 'has'] as const;
+  if (store === null || typeof store !== 'object' || methods.some((m) => typeof store[m] !== 'function')) {
+    fail('`store` must implement the DeliveryStore interface (claim, complete, release, has, ttlMs)');
+  }
+  positiveNumber('store.ttlMs', store.ttlMs, Number.NaN);
+  return value as DeliveryStore;
+}
+
+function optionalFunction<T>(name: string, value: unknown, fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'function') fail(`\`${name}\` must be a function, got ${describe(value)}`);
+  return value as T;
+}
+
+/** Validates the options once, when the router is built, and fills the defaults. Throws TypeError on bad input. */
+export function normalizeOptions(options: Readonly<MercadoPagoNotificationsOptions>): NormalizedOptions {
+  if (typeof options !== 'object' || options === null) {
+    fail(`options must be an object with \`secret\` and/or \`accessToken\`, got ${describe(options)}`);
+  }
+  assertKnownKeys(options, OPTION_NAMES, '');
+  const secrets = normalizeSecrets(options.secret);
+  const accessToken = normalizeAccessToken(options.accessToken);
+  if (secrets.length === 0 && accessToken === undefined) {
+    fail(
+      'give `secret` (to verify signatures) and/or `accessToken` (to read resources from the API); got neither. ' +
+        'Both come from Your integrations in the Mercado Pago dashboard.',
+    );
+  }
+  const requireSignature = options.requireSignature ?? false;
+  if (typeof requireSignature !== 'boolean') {
+    fail(`\`requireSignature\` must be a boolean, got ${describe(requireSignature)}`);
+  }
+  if (requireSignature && secrets.length === 0) fail('`requireSignature: true` needs `secret`');
+  return Object.freeze({
+    secrets: Object.freeze(secrets),
+    accessToken,
+    apiBaseUrl: normalizeApiBaseUrl(options.apiBaseUrl),
+    toleranceSeconds:
+      options.toleranceSeconds === undefined
+        ? undefined
+        : positiveNumber('toleranceSeconds', options.toleranceSeconds, 0),
+    requireSignature,
+    handlerTimeoutMs: positiveNumber('handlerTimeoutMs', options.handlerTimeoutMs, DEFAULT_HANDLER_TIMEOUT_MS),
+    fetchTimeoutMs: positiveNumber('fetchTimeoutMs', options.fetchTimeoutMs, DEFAULT_FETCH_TIMEOUT_MS),
+    dedup: normalizeDedup(options.dedup),
+    store: normalizeStore(options.store),
+    paths: Object.freeze(normalizePaths(options.paths)),
+    bodyLimitBytes: positiveNumber('bodyLimitBytes', options.bodyLimitBytes, DEFAULT_BODY_LIMIT_BYTES, true),
+    fetch: optionalFunction('fetch', options.fetch, globalThis.fetch),
+    now: optionalFunction('now', options.now, Date.now),
+  });
+}

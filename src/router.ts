@@ -1,0 +1,34 @@
+import express from 'express';
+import { createApiReader } from './api.js';
+import { createEventRegistry } from './events.js';
+import { createDeliveryHandler } from './handler.js';
+import { normalizeOptions } from './options.js';
+import { createMemoryStore } from './store/memory.js';
+import type { MercadoPagoNotificationsOptions, MercadoPagoNotificationsRouter } from './types.js';
+
+/** Shortest claim lease of the in-memory store; a claim outlives the API read and the listener budget. */
+const MIN_LEASE_MS = 30_000;
+
+/**
+ * Creates an Express router that receives Mercado Pago Webhooks, IPN and Wallet Connect deliveries on
+ * `paths`, verifies them, deduplicates them, reads the resource from the API and emits typed events.
+ *
+ * @example
+ * const mp = mercadoPagoNotifications({ secret, accessToken });
+ * mp.on('payment.approved', async (event) => fulfil(event.resource));
+ * app.use('/mercadopago', mp);
+ */
+export function mercadoPagoNotifications(
+  options: Readonly<MercadoPagoNotificationsOptions>,
+): MercadoPagoNotificationsRouter {
+  const config = normalizeOptions(options);
+  const registry = createEventRegistry();
+  const leaseMs = Math.max(MIN_LEASE_MS, config.handlerTimeoutMs + 2 * config.fetchTimeoutMs + 5_000);
+  const store = config.store ?? createMemoryStore({ ...config.dedup, leaseMs, now: config.now });
+  const api = createApiReader({ baseUrl: config.apiBaseUrl, fetch: config.fetch, fetchTimeoutMs: config.fetchTimeoutMs });
+  const route = createDeliveryHandler({ config, registry, store, api });
+  const router = express.Router();
+  for (const path of config.paths) router.post(path, route);
+  const { on, off, onAny, onError } = registry;
+  return Object.assign(router, { on, off, onAny, onError });
+}
