@@ -25,7 +25,12 @@ export interface ApiReader {
 
 type Attempt =
   | { readonly ok: true; readonly resource: Record<string, unknown> }
-  | { readonly ok: false; readonly retryable: boolean; readonly retryAfterMs?: number; readonly error: MercadoPagoNotificationError };
+  | {
+      readonly ok: false;
+      readonly retryable: boolean;
+      readonly retryAfterMs?: number;
+      readonly error: MercadoPagoNotificationError;
+    };
 
 function retryAfterMs(header: string | null): number | undefined {
   if (header === null) return undefined;
@@ -46,26 +51,44 @@ async function attempt(options: ApiReaderOptions, path: string, token: string): 
   } catch (cause) {
     const timedOut = cause instanceof DOMException && cause.name === 'TimeoutError';
     const error = timedOut
-      ? new MercadoPagoNotificationError('API_TIMEOUT', `GET ${path} took longer than ${options.fetchTimeoutMs} ms`, {
-          cause: new MPConnectionError(cause),
-        })
+      ? new MercadoPagoNotificationError(
+          'API_TIMEOUT',
+          `GET ${path} took longer than ${options.fetchTimeoutMs} ms`,
+          {
+            cause: new MPConnectionError(cause),
+          },
+        )
       : new MercadoPagoNotificationError('API_UNAVAILABLE', `GET ${path} failed: network error`, {
           cause: new MPConnectionError(cause),
         });
     return { ok: false, retryable: true, error };
   }
   const body = parseJsonLossless(text);
-  const record = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  const record =
+    typeof body === 'object' && body !== null && !Array.isArray(body)
+      ? (body as Record<string, unknown>)
+      : undefined;
   if (response.ok) {
     if (record !== undefined) return { ok: true, resource: record };
-    const error = new MercadoPagoNotificationError('API_UNAVAILABLE', `GET ${path} answered ${response.status} with a body that is not a JSON object`);
+    const error = new MercadoPagoNotificationError(
+      'API_UNAVAILABLE',
+      `GET ${path} answered ${response.status} with a body that is not a JSON object`,
+    );
     return { ok: false, retryable: true, error };
   }
   const retryAfter = retryAfterMs(response.headers.get('retry-after'));
-  const cause = buildError(response.status, record ?? {}, retryAfter === undefined ? null : retryAfter / 1000);
+  const cause = buildError(
+    response.status,
+    record ?? {},
+    retryAfter === undefined ? null : retryAfter / 1000,
+  );
   const { status } = response;
   if (status === 404) {
-    const error = new MercadoPagoNotificationError('RESOURCE_NOT_FOUND', `GET ${path} answered 404: the API does not know this resource`, { cause });
+    const error = new MercadoPagoNotificationError(
+      'RESOURCE_NOT_FOUND',
+      `GET ${path} answered 404: the API does not know this resource`,
+      { cause },
+    );
     return { ok: false, retryable: true, error };
   }
   if (status === 401 || status === 403) {
@@ -76,13 +99,24 @@ async function attempt(options: ApiReaderOptions, path: string, token: string): 
     );
     return { ok: false, retryable: false, error };
   }
-  const error = new MercadoPagoNotificationError('API_UNAVAILABLE', `GET ${path} answered ${status}`, { cause });
-  return { ok: false, retryable: status === 429 || status >= 500, ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }), error };
+  const error = new MercadoPagoNotificationError('API_UNAVAILABLE', `GET ${path} answered ${status}`, {
+    cause,
+  });
+  return {
+    ok: false,
+    retryable: status === 429 || status >= 500,
+    ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
+    error,
+  };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function readWithRetry(options: ApiReaderOptions, path: string, token: string): Promise<Record<string, unknown>> {
+async function readWithRetry(
+  options: ApiReaderOptions,
+  path: string,
+  token: string,
+): Promise<Record<string, unknown>> {
   const first = await attempt(options, path, token);
   if (first.ok) return first.resource;
   const delayMs = Math.max(RETRY_DELAY_MS, first.retryAfterMs ?? 0);

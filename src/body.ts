@@ -35,15 +35,25 @@ function fromParsed(body: unknown): unknown {
 export async function readRequestBody(req: RequestWithBody, limitBytes: number): Promise<unknown> {
   if (req._body === true || req.readableEnded || !req.readable) return fromParsed(req.body);
   try {
-    const text = await getRawBody(req, { limit: limitBytes, encoding: 'utf8', length: req.headers['content-length'] });
+    const text = await getRawBody(req, {
+      limit: limitBytes,
+      encoding: 'utf8',
+      length: req.headers['content-length'],
+    });
     return parseJsonLossless(text);
   } catch (error) {
     const type = (error as { type?: string }).type;
     if (type === 'entity.too.large') {
-      throw new MercadoPagoNotificationError('BODY_TOO_LARGE', `the body exceeds ${limitBytes} bytes`, { cause: error });
+      throw new MercadoPagoNotificationError('BODY_TOO_LARGE', `the body exceeds ${limitBytes} bytes`, {
+        cause: error,
+      });
     }
-    throw new MercadoPagoNotificationError('BODY_UNREADABLE', `the body could not be read (${type ?? 'aborted'})`, {
-      cause: error,
-    });
+    throw new MercadoPagoNotificationError(
+      'BODY_UNREADABLE',
+      `the body could not be read (${type ?? 'aborted'})`,
+      {
+        cause: error,
+      },
+    );
   }
 }

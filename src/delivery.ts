@@ -46,7 +46,8 @@ function parseQuery(url: string): Record<string, string> {
     if (params.getAll(key).length > 1) throw invalid(`the query repeats \`${key}\``);
   }
   const query: Record<string, string> = {};
-  for (const [key, value] of params) if (!Object.hasOwn(query, key)) Object.defineProperty(query, key, { value, enumerable: true });
+  for (const [key, value] of params)
+    if (!Object.hasOwn(query, key)) Object.defineProperty(query, key, { value, enumerable: true });
   return query;
 }
 
@@ -82,23 +83,66 @@ function classify(query: Record<string, string>, body: Record<string, unknown> |
   if (query['topic'] !== undefined) {
     const id = idText(query['id']);
     // Card Updater and Point send a topic with no id: a signed Webhook classified from its body.
-    if (id === undefined) return { channel: 'webhook', topic: query['topic'], type: bodyType, signedDataId: undefined, queryResourceId: undefined };
-    return { channel: 'ipn', topic: query['topic'], type: undefined, signedDataId: undefined, queryResourceId: id };
+    if (id === undefined)
+      return {
+        channel: 'webhook',
+        topic: query['topic'],
+        type: bodyType,
+        signedDataId: undefined,
+        queryResourceId: undefined,
+      };
+    return {
+      channel: 'ipn',
+      topic: query['topic'],
+      type: undefined,
+      signedDataId: undefined,
+      queryResourceId: id,
+    };
   }
   if (bodyType === 'wallet_connect') {
-    return { channel: 'wallet_connect', topic: bodyType, type: bodyType, signedDataId: undefined, queryResourceId: undefined };
+    return {
+      channel: 'wallet_connect',
+      topic: bodyType,
+      type: bodyType,
+      signedDataId: undefined,
+      queryResourceId: undefined,
+    };
   }
   if (bodyType !== undefined) {
-    return { channel: 'webhook', topic: bodyType, type: bodyType, signedDataId: undefined, queryResourceId: undefined };
+    return {
+      channel: 'webhook',
+      topic: bodyType,
+      type: bodyType,
+      signedDataId: undefined,
+      queryResourceId: undefined,
+    };
   }
   if (bodyTopic !== undefined) {
-    return { channel: 'ipn', topic: bodyTopic, type: undefined, signedDataId: undefined, queryResourceId: undefined };
+    return {
+      channel: 'ipn',
+      topic: bodyTopic,
+      type: undefined,
+      signedDataId: undefined,
+      queryResourceId: undefined,
+    };
   }
   if (typeof body?.['state'] === 'string' && body['id'] !== undefined) {
     // Legacy Point sends the payment intent itself, with no envelope (reference 1.4).
-    return { channel: 'webhook', topic: 'point_integration_wh', type: undefined, signedDataId: undefined, queryResourceId: undefined };
+    return {
+      channel: 'webhook',
+      topic: 'point_integration_wh',
+      type: undefined,
+      signedDataId: undefined,
+      queryResourceId: undefined,
+    };
   }
-  return { channel: 'webhook', topic: undefined, type: undefined, signedDataId: undefined, queryResourceId: undefined };
+  return {
+    channel: 'webhook',
+    topic: undefined,
+    type: undefined,
+    signedDataId: undefined,
+    queryResourceId: undefined,
+  };
 }
 
 /** Input of {@link parseDelivery}: the parts of an HTTP request the router uses. */

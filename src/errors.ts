@@ -56,4 +56,3 @@ export class MercadoPagoNotificationError extends Error {
     this.status = ERROR_STATUS[code];
   }
 }
-

@@ -42,7 +42,9 @@ export type EventName = (typeof EVENT_NAMES)[number];
 export type EventTopic = EventName extends `${infer T}.${string}` ? T : never;
 
 const EVENT_NAME_SET: ReadonlySet<string> = new Set(EVENT_NAMES);
-const EVENT_TOPIC_SET: ReadonlySet<string> = new Set(EVENT_NAMES.map((name) => name.slice(0, name.indexOf('.'))));
+const EVENT_TOPIC_SET: ReadonlySet<string> = new Set(
+  EVENT_NAMES.map((name) => name.slice(0, name.indexOf('.'))),
+);
 
 /** Whether `name` is a known event name. */
 export function isEventName(name: string): name is EventName {

@@ -17,7 +17,9 @@ export interface EventRegistry extends NotificationEmitter {
 
 function assertHandler(method: string, handler: unknown): void {
   if (typeof handler !== 'function') {
-    throw new TypeError(`[mercadopago-notifications] ${method}: the handler must be a function, got ${typeof handler}`);
+    throw new TypeError(
+      `[mercadopago-notifications] ${method}: the handler must be a function, got ${typeof handler}`,
+    );
   }
 }
 
@@ -82,7 +84,11 @@ export function createEventRegistry(): EventRegistry {
     },
     reportError,
     async emit(event) {
-      const handlers = new Set([...(byName.get(event.name) ?? []), ...(byName.get(event.topic) ?? []), ...anyHandlers]);
+      const handlers = new Set([
+        ...(byName.get(event.name) ?? []),
+        ...(byName.get(event.topic) ?? []),
+        ...anyHandlers,
+      ]);
       const results = await Promise.allSettled([...handlers].map(async (handler) => handler(event)));
       const failures = results.flatMap((result) =>
         result.status === 'rejected'

@@ -15,7 +15,11 @@ const debug = createDebug('mercadopago-notifications:delivery');
 
 /** What became of a delivery; `dedup` says which layer, if any, recognised it. */
 type Outcome =
-  | { readonly ok: true; readonly dedup: 'new' | 'duplicate' | 'duplicate-event' | 'joined'; readonly events: readonly EventName[] }
+  | {
+      readonly ok: true;
+      readonly dedup: 'new' | 'duplicate' | 'duplicate-event' | 'joined';
+      readonly events: readonly EventName[];
+    }
   | { readonly ok: false; readonly error: MercadoPagoNotificationError };
 
 /** What the handler works with. */
@@ -42,7 +46,9 @@ function asNotificationError(
   code: 'STORE_UNAVAILABLE' | 'ACCESS_TOKEN_UNAVAILABLE' | 'INTERNAL_ERROR',
   what: string,
 ): MercadoPagoNotificationError {
-  return error instanceof MercadoPagoNotificationError ? error : new MercadoPagoNotificationError(code, `${what} failed`, { cause: error });
+  return error instanceof MercadoPagoNotificationError
+    ? error
+    : new MercadoPagoNotificationError(code, `${what} failed`, { cause: error });
 }
 
 /** The store with every failure turned into STORE_UNAVAILABLE, so callers can tell it from other failures. */
@@ -72,7 +78,9 @@ function deliveryKeys(delivery: ReceivedDelivery, plan: VerificationPlan): strin
   if (delivery.channel === 'wallet_connect' && delivery.id !== undefined) {
     keys.push(`delivery:wallet_connect:${delivery.id}:${String(version ?? '')}`);
   } else if (delivery.requestId !== undefined) {
-    keys.push(`delivery:${delivery.channel}:${delivery.topic}:${delivery.resourceId ?? ''}:${delivery.requestId}`);
+    keys.push(
+      `delivery:${delivery.channel}:${delivery.topic}:${delivery.resourceId ?? ''}:${delivery.requestId}`,
+    );
   }
   if (plan.signature !== undefined) keys.push(`signature:${plan.signature.ts}:${plan.signature.hash}`);
   return keys;
@@ -80,8 +88,36 @@ function deliveryKeys(delivery: ReceivedDelivery, plan: VerificationPlan): strin
 
 /** The public view of a delivery: what arrived, without the router's working fields. */
 function publicDelivery(d: ReceivedDelivery): Delivery {
-  const { channel, id, action, topic, type, userId, applicationId, liveMode, requestId, retry, receivedAt, query, body } = d;
-  return Object.freeze({ channel, id, action, topic, type, userId, applicationId, liveMode, requestId, retry, receivedAt, query, body });
+  const {
+    channel,
+    id,
+    action,
+    topic,
+    type,
+    userId,
+    applicationId,
+    liveMode,
+    requestId,
+    retry,
+    receivedAt,
+    query,
+    body,
+  } = d;
+  return Object.freeze({
+    channel,
+    id,
+    action,
+    topic,
+    type,
+    userId,
+    applicationId,
+    liveMode,
+    requestId,
+    retry,
+    receivedAt,
+    query,
+    body,
+  });
 }
 
 function timeout(ms: number): { promise: Promise<'timeout'>; cancel(): void } {
@@ -91,19 +127,33 @@ function timeout(ms: number): { promise: Promise<'timeout'>; cancel(): void } {
 }
 
 /** Creates the request handler mounted on every route: verify, deduplicate, read, emit, answer. */
-export function createDeliveryHandler({ config, registry, store: rawStore, api }: DeliveryHandlerContext): RequestHandler {
+export function createDeliveryHandler({
+  config,
+  registry,
+  store: rawStore,
+  api,
+}: DeliveryHandlerContext): RequestHandler {
   const store = guardStore(rawStore);
   /** Outcomes of deliveries and events being processed in this process, by claim key, so copies can join them. */
   const inFlight = new Map<string, Promise<Outcome>>();
 
   const listenerTimeoutError = (): MercadoPagoNotificationError =>
-    new MercadoPagoNotificationError('LISTENER_TIMEOUT', `listeners were still running after handlerTimeoutMs (${config.handlerTimeoutMs} ms); their result is recorded when they finish`);
+    new MercadoPagoNotificationError(
+      'LISTENER_TIMEOUT',
+      `listeners were still running after handlerTimeoutMs (${config.handlerTimeoutMs} ms); their result is recorded when they finish`,
+    );
 
   /** Waits (at most handlerTimeoutMs) for the copy that holds `key` here; another instance's copy cannot be joined. */
   async function join(key: string): Promise<Outcome> {
     const pending = inFlight.get(key);
     if (pending === undefined) {
-      return { ok: false, error: new MercadoPagoNotificationError('DELIVERY_IN_PROGRESS', 'another copy of this delivery is being processed; Mercado Pago will retry') };
+      return {
+        ok: false,
+        error: new MercadoPagoNotificationError(
+          'DELIVERY_IN_PROGRESS',
+          'another copy of this delivery is being processed; Mercado Pago will retry',
+        ),
+      };
     }
     const limit = timeout(config.handlerTimeoutMs);
     const outcome = await Promise.race([pending, limit.promise]);
@@ -127,18 +177,29 @@ export function createDeliveryHandler({ config, registry, store: rawStore, api }
     const resolver = config.accessToken;
     let token: unknown;
     try {
-      token = await resolver?.({ ...(delivery.userId === undefined ? {} : { userId: delivery.userId }), topic: delivery.topic, resourceId });
+      token = await resolver?.({
+        ...(delivery.userId === undefined ? {} : { userId: delivery.userId }),
+        topic: delivery.topic,
+        resourceId,
+      });
     } catch (error) {
       throw asNotificationError(error, 'ACCESS_TOKEN_UNAVAILABLE', 'the accessToken resolver');
     }
     if (typeof token !== 'string' || token.trim() === '') {
-      throw new MercadoPagoNotificationError('ACCESS_TOKEN_UNAVAILABLE', `the accessToken resolver returned no token for topic ${delivery.topic}`);
+      throw new MercadoPagoNotificationError(
+        'ACCESS_TOKEN_UNAVAILABLE',
+        `the accessToken resolver returned no token for topic ${delivery.topic}`,
+      );
     }
     return token;
   }
 
   /** Builds the event from the verified delivery and what was read. */
-  async function buildEvent(delivery: ReceivedDelivery, plan: VerificationPlan, resource: Record<string, unknown> | undefined) {
+  async function buildEvent(
+    delivery: ReceivedDelivery,
+    plan: VerificationPlan,
+    resource: Record<string, unknown> | undefined,
+  ) {
     const resourceId = delivery.resourceId ?? '';
     const { spec } = plan;
     if (spec === undefined || resource === undefined) {
@@ -148,7 +209,12 @@ export function createDeliveryHandler({ config, registry, store: rawStore, api }
     const seenKey = spec.seenKey?.(resourceId);
     const seen = seenKey === undefined ? false : await store.has(seenKey);
     const name = spec.eventName(resource, { action: delivery.action, seen }) ?? 'notification.unhandled';
-    return { name, eventKey: spec.eventKey(resourceId, resource, name, delivery.id), seenKey, isKnownTopic: true };
+    return {
+      name,
+      eventKey: spec.eventKey(resourceId, resource, name, delivery.id),
+      seenKey,
+      isKnownTopic: true,
+    };
   }
 
   /** Processes a claimed delivery to its final outcome; `answer` is resolved early if listeners overrun. */
@@ -172,7 +238,10 @@ export function createDeliveryHandler({ config, registry, store: rawStore, api }
       if (eventKey !== undefined) {
         const result = await claim([eventKey]);
         if (result.status !== 'claimed') {
-          const outcome: Outcome = result.status === 'done' ? { ok: true, dedup: 'duplicate-event', events: [] } : await join(result.key);
+          const outcome: Outcome =
+            result.status === 'done'
+              ? { ok: true, dedup: 'duplicate-event', events: [] }
+              : await join(result.key);
           await (outcome.ok ? store.complete(keys) : store.release(keys));
           return outcome;
         }
@@ -200,9 +269,14 @@ export function createDeliveryHandler({ config, registry, store: rawStore, api }
       if (failures.length > 0) {
         await store.release(claimed);
         const [first] = failures;
-        const error = failures.length === 1 && first !== undefined
-          ? first
-          : new MercadoPagoNotificationError('LISTENER_FAILED', `${failures.length} listeners for ${name} failed`, { cause: new AggregateError(failures) });
+        const error =
+          failures.length === 1 && first !== undefined
+            ? first
+            : new MercadoPagoNotificationError(
+                'LISTENER_FAILED',
+                `${failures.length} listeners for ${name} failed`,
+                { cause: new AggregateError(failures) },
+              );
         return { ok: false, error };
       }
       await store.complete(seenKey === undefined ? claimed : [...claimed, seenKey]);
@@ -249,13 +323,19 @@ export function createDeliveryHandler({ config, registry, store: rawStore, api }
     let outcome: Outcome;
     try {
       const body = await readRequestBody(req, config.bodyLimitBytes);
-      delivery = parseDelivery({ url: req.originalUrl, headers: req.headers, body, receivedAt: new Date(config.now()) });
+      delivery = parseDelivery({
+        url: req.originalUrl,
+        headers: req.headers,
+        body,
+        receivedAt: new Date(config.now()),
+      });
       plan = planVerification(delivery, config, store.ttlMs);
       if (plan.spec?.answerBeforeProcessing === true) {
         // Fraud alerts are never retried: acknowledge now, then read and run listeners (reference pitfall 14).
         send(res, { ok: true, dedup: 'new', events: [] });
         const background = await processVerified(delivery, plan);
-        if (!background.ok && background.error.code === 'DELIVERY_IN_PROGRESS') registry.reportError(background.error);
+        if (!background.ok && background.error.code === 'DELIVERY_IN_PROGRESS')
+          registry.reportError(background.error);
         outcome = background;
       } else {
         outcome = await processVerified(delivery, plan);

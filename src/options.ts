@@ -9,7 +9,11 @@ export const DEFAULT_DEDUP_MAX = 50_000;
 export const DEFAULT_DEDUP_TTL_MS = 48 * 3600_000;
 /** 64 KiB: a Mercado Pago notification is well under 4 KiB. */
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
-export const DEFAULT_PATHS = { webhooks: '/webhooks', ipn: '/ipn', walletConnect: '/wallet-connect' } as const;
+export const DEFAULT_PATHS = {
+  webhooks: '/webhooks',
+  ipn: '/ipn',
+  walletConnect: '/wallet-connect',
+} as const;
 
 /** The validated, frozen configuration every request reads. */
 export interface NormalizedOptions {
@@ -49,7 +53,8 @@ function fail(rule: string): never {
 }
 
 function describe(value: unknown): string {
-  if (typeof value === 'string') return value === '' ? 'an empty string' : `a string of ${value.length} characters`;
+  if (typeof value === 'string')
+    return value === '' ? 'an empty string' : `a string of ${value.length} characters`;
   if (typeof value === 'function') return 'a function';
   if (Array.isArray(value)) return `an array of ${value.length}`;
   return value === null ? 'null' : `${typeof value} ${typeof value === 'object' ? '' : String(value)}`.trim();
@@ -73,14 +78,19 @@ function assertKnownKeys(object: object, known: readonly string[], where: string
   for (const key of Object.keys(object)) {
     if (known.includes(key)) continue;
     const lower = key.toLowerCase();
-    const guess = known.find((name) => name.toLowerCase() === lower || editDistance(name.toLowerCase(), lower) <= 2);
-    fail(`unknown option \`${where}${key}\`${guess === undefined ? '' : `: did you mean \`${where}${guess}\`?`}`);
+    const guess = known.find(
+      (name) => name.toLowerCase() === lower || editDistance(name.toLowerCase(), lower) <= 2,
+    );
+    fail(
+      `unknown option \`${where}${key}\`${guess === undefined ? '' : `: did you mean \`${where}${guess}\`?`}`,
+    );
   }
 }
 
 function positiveNumber(name: string, value: unknown, fallback: number, integer = false): number {
   if (value === undefined) return fallback;
-  const ok = typeof value === 'number' && Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value));
+  const ok =
+    typeof value === 'number' && Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value));
   if (!ok) fail(`\`${name}\` must be a positive ${integer ? 'integer' : 'number'}, got ${describe(value)}`);
   return value;
 }
@@ -88,11 +98,14 @@ function positiveNumber(name: string, value: unknown, fallback: number, integer 
 function normalizeSecrets(value: unknown): string[] {
   if (value === undefined) return [];
   const list: unknown[] = Array.isArray(value) ? value : [value];
-  if (list.length === 0) fail('`secret` must be a non-empty string or a non-empty array of them, got an empty array');
+  if (list.length === 0)
+    fail('`secret` must be a non-empty string or a non-empty array of them, got an empty array');
   return list.map((secret, index) => {
     if (typeof secret !== 'string' || secret.trim() === '') {
       const where = Array.isArray(value) ? `secret[${index}]` : 'secret';
-      fail(`\`${where}\` must be a non-empty string (Your integrations > Webhooks > secret signature), got ${describe(secret)}`);
+      fail(
+        `\`${where}\` must be a non-empty string (Your integrations > Webhooks > secret signature), got ${describe(secret)}`,
+      );
     }
     return secret;
   });
@@ -102,7 +115,9 @@ function normalizeAccessToken(value: unknown): AccessTokenResolver | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'function') return value as AccessTokenResolver;
   if (typeof value === 'string' && value.trim() !== '') return () => value;
-  return fail(`\`accessToken\` must be a non-empty string or a function returning one, got ${describe(value)}`);
+  return fail(
+    `\`accessToken\` must be a non-empty string or a function returning one, got ${describe(value)}`,
+  );
 }
 
 function normalizeApiBaseUrl(value: unknown): string {
@@ -116,18 +131,21 @@ function normalizeApiBaseUrl(value: unknown): string {
 
 function normalizePaths(value: unknown): string[] {
   if (value === undefined) return Object.values(DEFAULT_PATHS);
-  if (typeof value !== 'object' || value === null) fail(`\`paths\` must be an object, got ${describe(value)}`);
+  if (typeof value !== 'object' || value === null)
+    fail(`\`paths\` must be an object, got ${describe(value)}`);
   assertKnownKeys(value, Object.keys(DEFAULT_PATHS), 'paths.');
   const paths = { ...DEFAULT_PATHS, ...(value as Record<string, unknown>) };
   for (const [name, path] of Object.entries(paths)) {
-    if (typeof path !== 'string' || !path.startsWith('/')) fail(`\`paths.${name}\` must start with "/", got ${describe(path)}`);
+    if (typeof path !== 'string' || !path.startsWith('/'))
+      fail(`\`paths.${name}\` must start with "/", got ${describe(path)}`);
   }
   return [...new Set(Object.values(paths) as string[])];
 }
 
 function normalizeDedup(value: unknown): NormalizedOptions['dedup'] {
   if (value === undefined) return { max: DEFAULT_DEDUP_MAX, ttlMs: DEFAULT_DEDUP_TTL_MS };
-  if (typeof value !== 'object' || value === null) fail(`\`dedup\` must be an object, got ${describe(value)}`);
+  if (typeof value !== 'object' || value === null)
+    fail(`\`dedup\` must be an object, got ${describe(value)}`);
   assertKnownKeys(value, ['max', 'ttlMs'], 'dedup.');
   const { max, ttlMs } = value as { max?: unknown; ttlMs?: unknown };
   return Object.freeze({
@@ -181,7 +199,11 @@ export function normalizeOptions(options: Readonly<MercadoPagoNotificationsOptio
         ? undefined
         : positiveNumber('toleranceSeconds', options.toleranceSeconds, 0),
     requireSignature,
-    handlerTimeoutMs: positiveNumber('handlerTimeoutMs', options.handlerTimeoutMs, DEFAULT_HANDLER_TIMEOUT_MS),
+    handlerTimeoutMs: positiveNumber(
+      'handlerTimeoutMs',
+      options.handlerTimeoutMs,
+      DEFAULT_HANDLER_TIMEOUT_MS,
+    ),
     fetchTimeoutMs: positiveNumber('fetchTimeoutMs', options.fetchTimeoutMs, DEFAULT_FETCH_TIMEOUT_MS),
     dedup: normalizeDedup(options.dedup),
     store: normalizeStore(options.store),

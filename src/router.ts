@@ -25,7 +25,11 @@ export function mercadoPagoNotifications(
   const registry = createEventRegistry();
   const leaseMs = Math.max(MIN_LEASE_MS, config.handlerTimeoutMs + 2 * config.fetchTimeoutMs + 5_000);
   const store = config.store ?? createMemoryStore({ ...config.dedup, leaseMs, now: config.now });
-  const api = createApiReader({ baseUrl: config.apiBaseUrl, fetch: config.fetch, fetchTimeoutMs: config.fetchTimeoutMs });
+  const api = createApiReader({
+    baseUrl: config.apiBaseUrl,
+    fetch: config.fetch,
+    fetchTimeoutMs: config.fetchTimeoutMs,
+  });
   const route = createDeliveryHandler({ config, registry, store, api });
   const router = express.Router();
   for (const path of config.paths) router.post(path, route);

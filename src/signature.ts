@@ -122,7 +122,10 @@ export function verifySignature(
   if (lowered !== parts.dataId) casings.push(['lowercased', lowered]);
   for (const [secretIndex, secret] of secrets.entries()) {
     for (const [idCasing, dataId] of casings) {
-      const expected = hmacHex(secret, buildManifest({ dataId, requestId: parts.requestId, ts: signature.ts }));
+      const expected = hmacHex(
+        secret,
+        buildManifest({ dataId, requestId: parts.requestId, ts: signature.ts }),
+      );
       const hash = signature.hashes.find((candidate) => equalHex(expected, candidate));
       if (hash !== undefined) return { secretIndex, idCasing, hash };
     }

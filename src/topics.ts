@@ -8,7 +8,10 @@ export interface TopicSpec {
   /** The authoritative GET (reference 3.1). */
   resourcePath(resourceId: string): string;
   /** Event name from the fetched state; undefined when the state has no name of its own. */
-  eventName(resource: Fields, context: { readonly action: string | undefined; readonly seen: boolean }): EventName | undefined;
+  eventName(
+    resource: Fields,
+    context: { readonly action: string | undefined; readonly seen: boolean },
+  ): EventName | undefined;
   /** Identifies the state the event reports: equal keys are one event (Webhook + IPN copies, resends). */
   eventKey(resourceId: string, resource: Fields, name: EventName, notificationId: string | undefined): string;
   /** Key recorded once an event for the resource was processed, when naming needs to know (chargebacks). */
@@ -32,7 +35,8 @@ const payment: TopicSpec = {
   eventTopic: 'payment',
   resourcePath: (id) => `/v1/payments/${id}`,
   eventName: (r) => statusEvent('payment', r['status']),
-  eventKey: (id, r) => `payment:${id}:${text(r['status'])}:${text(r['status_detail'])}:${text(r['date_last_updated'])}`,
+  eventKey: (id, r) =>
+    `payment:${id}:${text(r['status'])}:${text(r['status_detail'])}:${text(r['date_last_updated'])}`,
 };
 
 const merchantOrder: TopicSpec = {
@@ -47,7 +51,9 @@ const chargeback: TopicSpec = {
   eventTopic: 'chargeback',
   resourcePath: (id) => `/v1/chargebacks/${id}`,
   eventName: (r, { seen }) =>
-    !seen || text(r['date_last_updated']) === text(r['date_created']) ? 'chargeback.opened' : 'chargeback.updated',
+    !seen || text(r['date_last_updated']) === text(r['date_created'])
+      ? 'chargeback.opened'
+      : 'chargeback.updated',
   eventKey: (id, r) =>
     `chargeback:${id}:${text(r['documentation_status'] ?? r['status'])}:${text(r['date_last_updated'] ?? r['last_modified'])}`,
   seenKey: (id) => `seen:chargeback:${id}`,

@@ -28,13 +28,7 @@ export type ChargebackResource = Resource<ChargebackResponse> & {
   coverage_elegible?: boolean;
   documentation_required?: boolean;
   documentation_status?:
-    | 'pending'
-    | 'review_pending'
-    | 'valid'
-    | 'invalid'
-    | 'not_supplied'
-    | 'not_applicable'
-    | (string & {});
+    'pending' | 'review_pending' | 'valid' | 'invalid' | 'not_supplied' | 'not_applicable' | (string & {});
   documentation?: unknown[];
   date_documentation_deadline?: string;
   date_last_updated?: string;
@@ -111,7 +105,9 @@ export interface MercadoPagoEvent<N extends EventName = EventName> {
   /** Id of the resource the event is about (payment id, order id, agreement id, ...). */
   readonly resourceId: string;
   /** The resource read from the Mercado Pago API; undefined when nothing could be read for the topic. */
-  readonly resource: N extends `${infer T extends keyof ResourceByTopic}.${string}` ? ResourceByTopic[T] : never;
+  readonly resource: N extends `${infer T extends keyof ResourceByTopic}.${string}`
+    ? ResourceByTopic[T]
+    : never;
   readonly verifiedBy: VerifiedBy;
   readonly delivery: Delivery;
 }

@@ -18,12 +18,23 @@ export interface VerificationPlan {
   readonly verifiedBy: VerifiedBy;
 }
 
-function reject(code: 'SIGNATURE_MISSING' | 'SIGNATURE_MALFORMED' | 'SIGNATURE_MISMATCH' | 'SIGNATURE_EXPIRED' | 'UNVERIFIABLE_DELIVERY', message: string): never {
+function reject(
+  code:
+    | 'SIGNATURE_MISSING'
+    | 'SIGNATURE_MALFORMED'
+    | 'SIGNATURE_MISMATCH'
+    | 'SIGNATURE_EXPIRED'
+    | 'UNVERIFIABLE_DELIVERY',
+  message: string,
+): never {
   throw new MercadoPagoNotificationError(code, message);
 }
 
 function mismatchMessage(delivery: ReceivedDelivery, secretCount: number): string {
-  const casings = delivery.signedDataId !== undefined && delivery.signedDataId.toLowerCase() !== delivery.signedDataId ? 2 : 1;
+  const casings =
+    delivery.signedDataId !== undefined && delivery.signedDataId.toLowerCase() !== delivery.signedDataId
+      ? 2
+      : 1;
   const notes = [
     `tried ${secretCount} secret(s) x ${casings} data.id casing(s)`,
     delivery.requestId === undefined ? 'x-request-id missing' : undefined,
@@ -36,7 +47,10 @@ function mismatchMessage(delivery: ReceivedDelivery, secretCount: number): strin
 }
 
 function expired(ageMs: number, windowMs: number, window: string): never {
-  reject('SIGNATURE_EXPIRED', `the signature ts is ${Math.round(ageMs / 1000)} s old, outside the ${window} of ${Math.round(windowMs / 1000)} s`);
+  reject(
+    'SIGNATURE_EXPIRED',
+    `the signature ts is ${Math.round(ageMs / 1000)} s old, outside the ${window} of ${Math.round(windowMs / 1000)} s`,
+  );
 }
 
 /**
@@ -44,18 +58,28 @@ function expired(ageMs: number, windowMs: number, window: string): never {
  * MercadoPagoNotificationError when the delivery cannot be trusted. `retentionMs` is how long the store
  * remembers signatures: a signature-only delivery older than that could be a replay it has forgotten.
  */
-export function planVerification(delivery: ReceivedDelivery, config: NormalizedOptions, retentionMs: number): VerificationPlan {
+export function planVerification(
+  delivery: ReceivedDelivery,
+  config: NormalizedOptions,
+  retentionMs: number,
+): VerificationPlan {
   const spec = topicSpec(delivery.topic);
   const canRead = spec !== undefined && config.accessToken !== undefined && delivery.resourceId !== undefined;
   const signed =
     config.secrets.length > 0 &&
-    (delivery.channel === 'webhook' || (delivery.channel === 'wallet_connect' && delivery.signatureHeader !== undefined));
+    (delivery.channel === 'webhook' ||
+      (delivery.channel === 'wallet_connect' && delivery.signatureHeader !== undefined));
   if (signed) {
     const parsed = parseSignatureHeader(delivery.signatureHeader);
-    if (parsed === 'missing') reject('SIGNATURE_MISSING', 'the delivery has no x-signature header while `secret` is configured');
+    if (parsed === 'missing')
+      reject('SIGNATURE_MISSING', 'the delivery has no x-signature header while `secret` is configured');
     if (parsed === 'no-ts') reject('SIGNATURE_MALFORMED', 'x-signature has no numeric ts=');
     if (parsed === 'no-supported-hash') reject('SIGNATURE_MALFORMED', 'x-signature has no v1= hash');
-    const match = verifySignature(parsed, { dataId: delivery.signedDataId, requestId: delivery.requestId }, config.secrets);
+    const match = verifySignature(
+      parsed,
+      { dataId: delivery.signedDataId, requestId: delivery.requestId },
+      config.secrets,
+    );
     if (match === undefined) reject('SIGNATURE_MISMATCH', mismatchMessage(delivery, config.secrets.length));
     debug('signature verified with secret #%d, data.id %s', match.secretIndex, match.idCasing);
     const ageMs = config.now() - signatureTimeMs(parsed.ts);
@@ -63,16 +87,30 @@ export function planVerification(delivery: ReceivedDelivery, config: NormalizedO
     if (Math.abs(ageMs) > toleranceMs) expired(ageMs, toleranceMs, 'toleranceSeconds window');
     // Nothing is read to confirm a signature-only delivery: refuse one older than the store's memory of signatures.
     if (!canRead && ageMs > retentionMs) expired(ageMs, retentionMs, 'dedup retention');
-    return { spec, signature: { ts: parsed.ts, hash: match.hash }, readResource: canRead, verifiedBy: canRead ? 'signature+api' : 'signature' };
+    return {
+      spec,
+      signature: { ts: parsed.ts, hash: match.hash },
+      readResource: canRead,
+      verifiedBy: canRead ? 'signature+api' : 'signature',
+    };
   }
   if (config.requireSignature) {
-    reject('UNVERIFIABLE_DELIVERY', `requireSignature is on and this ${delivery.channel} delivery carries no verifiable signature (IPN never does): send Webhooks, or turn requireSignature off and configure accessToken`);
+    reject(
+      'UNVERIFIABLE_DELIVERY',
+      `requireSignature is on and this ${delivery.channel} delivery carries no verifiable signature (IPN never does): send Webhooks, or turn requireSignature off and configure accessToken`,
+    );
   }
   if (config.accessToken === undefined) {
-    reject('UNVERIFIABLE_DELIVERY', `this ${delivery.channel} delivery is not signed and no accessToken is configured to confirm it by reading the resource: configure accessToken`);
+    reject(
+      'UNVERIFIABLE_DELIVERY',
+      `this ${delivery.channel} delivery is not signed and no accessToken is configured to confirm it by reading the resource: configure accessToken`,
+    );
   }
   if (!canRead) {
-    reject('UNVERIFIABLE_DELIVERY', `an unsigned delivery of topic ${delivery.topic} cannot be confirmed: there is no API read for it; configure Webhooks with a secret`);
+    reject(
+      'UNVERIFIABLE_DELIVERY',
+      `an unsigned delivery of topic ${delivery.topic} cannot be confirmed: there is no API read for it; configure Webhooks with a secret`,
+    );
   }
   return { spec, signature: undefined, readResource: true, verifiedBy: 'api' };
 }

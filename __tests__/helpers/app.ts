@@ -1,5 +1,11 @@
 import express, { type Express } from 'express';
-import { mercadoPagoNotifications, type AnyMercadoPagoEvent, type MercadoPagoNotificationError, type MercadoPagoNotificationsOptions, type MercadoPagoNotificationsRouter } from '../../src/index.js';
+import {
+  mercadoPagoNotifications,
+  type AnyMercadoPagoEvent,
+  type MercadoPagoNotificationError,
+  type MercadoPagoNotificationsOptions,
+  type MercadoPagoNotificationsRouter,
+} from '../../src/index.js';
 
 /** An app under test with everything its router emitted. */
 export interface TestApp {
@@ -13,7 +19,10 @@ export interface TestApp {
 export type BodyParserPlacement = 'none' | 'json-before';
 
 /** Mounts the real router at /mp, recording every event (onAny) and every error (onError). */
-export function createApp(options: MercadoPagoNotificationsOptions, placement: BodyParserPlacement = 'none'): TestApp {
+export function createApp(
+  options: MercadoPagoNotificationsOptions,
+  placement: BodyParserPlacement = 'none',
+): TestApp {
   const app = express();
   if (placement === 'json-before') app.use(express.json());
   const mp = mercadoPagoNotifications(options);

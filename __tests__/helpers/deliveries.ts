@@ -34,9 +34,22 @@ export interface SignedWebhookOptions {
 }
 
 /** A Webhooks delivery signed with the exported signer, as Mercado Pago would send it. */
-export function signedWebhook({ secret, dataId, type, requestId, ts, body, path }: SignedWebhookOptions): OutgoingDelivery {
+export function signedWebhook({
+  secret,
+  dataId,
+  type,
+  requestId,
+  ts,
+  body,
+  path,
+}: SignedWebhookOptions): OutgoingDelivery {
   const id = requestId === null ? undefined : (requestId ?? randomUUID());
-  const signature = signNotification({ secret, dataId, ...(id === undefined ? {} : { requestId: id }), ...(ts === undefined ? {} : { ts }) });
+  const signature = signNotification({
+    secret,
+    dataId,
+    ...(id === undefined ? {} : { requestId: id }),
+    ...(ts === undefined ? {} : { ts }),
+  });
   return {
     path: path ?? '/mp/webhooks',
     query: { 'data.id': dataId, type },
@@ -46,12 +59,27 @@ export function signedWebhook({ secret, dataId, type, requestId, ts, body, path 
       'x-signature': signature,
       ...(id === undefined ? {} : { 'x-request-id': id }),
     },
-    body: JSON.stringify(body ?? { action: `${type}.updated`, api_version: 'v1', data: { id: dataId }, type, id: 1, user_id: 1403498245, live_mode: true }),
+    body: JSON.stringify(
+      body ?? {
+        action: `${type}.updated`,
+        api_version: 'v1',
+        data: { id: dataId },
+        type,
+        id: 1,
+        user_id: 1403498245,
+        live_mode: true,
+      },
+    ),
   };
 }
 
 /** The IPN ("Feed v2.0") copy of a payment or merchant order notification. */
-export function ipnDelivery(topic: string, id: string, requestId: string = randomUUID(), path = '/mp/ipn'): OutgoingDelivery {
+export function ipnDelivery(
+  topic: string,
+  id: string,
+  requestId: string = randomUUID(),
+  path = '/mp/ipn',
+): OutgoingDelivery {
   return {
     path,
     query: { id, topic },
@@ -79,7 +107,10 @@ export function send(app: Express, delivery: OutgoingDelivery): request.Test {
 }
 
 /** Returns the delivery with some headers replaced; `undefined` removes a header. */
-export function withHeaders(delivery: OutgoingDelivery, headers: Record<string, string | undefined>): OutgoingDelivery {
+export function withHeaders(
+  delivery: OutgoingDelivery,
+  headers: Record<string, string | undefined>,
+): OutgoingDelivery {
   const merged: Record<string, string> = { ...delivery.headers };
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) delete merged[name];

@@ -38,7 +38,9 @@ export const DELIVERY_FIXTURES: readonly string[] = (
 ).deliveries.map((path) => path.replace(/^deliveries\//, '').replace(/\.json$/, ''));
 
 export function loadDelivery(name: string): DeliveryFixture {
-  return JSON.parse(readFileSync(join(FIXTURES_DIR, 'deliveries', `${name}.json`), 'utf8')) as DeliveryFixture;
+  return JSON.parse(
+    readFileSync(join(FIXTURES_DIR, 'deliveries', `${name}.json`), 'utf8'),
+  ) as DeliveryFixture;
 }
 
 export function loadResource(name: string): ResourceFixture {

@@ -17,16 +17,28 @@ describe('payment notifications', () => {
   it('emits payment.approved verified by signature+api for the production webhook fixture', async () => {
     const approved = loadResource('payment-approved');
     api.set(resourcePath(approved), approved.resource);
-    const { app, events } = createApp({ secret: FIXTURE_SECRET, accessToken: TOKEN, apiBaseUrl: api.url, now: () => FIXTURE_NOW_MS });
+    const { app, events } = createApp({
+      secret: FIXTURE_SECRET,
+      accessToken: TOKEN,
+      apiBaseUrl: api.url,
+      now: () => FIXTURE_NOW_MS,
+    });
     await send(app, fromFixture(loadDelivery('webhook-payment-created'))).expect(200);
-    expect(events.map((e) => [e.name, e.verifiedBy, e.resourceId])).toEqual([['payment.approved', 'signature+api', '138095816241']]);
+    expect(events.map((e) => [e.name, e.verifiedBy, e.resourceId])).toEqual([
+      ['payment.approved', 'signature+api', '138095816241'],
+    ]);
     expect(api.readsOf('/v1/payments/138095816241')).toBe(1);
   });
 
   it('emits one event for the Webhook and IPN copies of one change', async () => {
     const approved = loadResource('payment-approved');
     api.set(resourcePath(approved), approved.resource);
-    const { app, events } = createApp({ secret: FIXTURE_SECRET, accessToken: TOKEN, apiBaseUrl: api.url, now: () => FIXTURE_NOW_MS });
+    const { app, events } = createApp({
+      secret: FIXTURE_SECRET,
+      accessToken: TOKEN,
+      apiBaseUrl: api.url,
+      now: () => FIXTURE_NOW_MS,
+    });
     await send(app, fromFixture(loadDelivery('webhook-payment-created'))).expect(200);
     await send(app, fromFixture(loadDelivery('ipn-payment-feed'), '/mp/ipn')).expect(200);
     expect(events.map((e) => e.name)).toEqual(['payment.approved']);
@@ -34,9 +46,19 @@ describe('payment notifications', () => {
 
   it('emits pending then approved when the payment changes state', async () => {
     const { app, events } = createApp({ secret: FIXTURE_SECRET, accessToken: TOKEN, apiBaseUrl: api.url });
-    api.set('/v1/payments/42', { id: 42, status: 'pending', status_detail: 'pending_waiting_payment', date_last_updated: 'a' });
+    api.set('/v1/payments/42', {
+      id: 42,
+      status: 'pending',
+      status_detail: 'pending_waiting_payment',
+      date_last_updated: 'a',
+    });
     await send(app, signedWebhook({ secret: FIXTURE_SECRET, dataId: '42', type: 'payment' })).expect(200);
-    api.set('/v1/payments/42', { id: 42, status: 'approved', status_detail: 'accredited', date_last_updated: 'b' });
+    api.set('/v1/payments/42', {
+      id: 42,
+      status: 'approved',
+      status_detail: 'accredited',
+      date_last_updated: 'b',
+    });
     await send(app, signedWebhook({ secret: FIXTURE_SECRET, dataId: '42', type: 'payment' })).expect(200);
     expect(events.map((e) => e.name)).toEqual(['payment.pending', 'payment.approved']);
   });

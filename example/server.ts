@@ -1,0 +1,95 @@
+// Example app (`npm run example`). With MP_WEBHOOK_SECRET and MP_ACCESS_TOKEN it serves the real Mercado Pago
+// API's notifications on PORT (default 3000). With neither, it starts the fake API on 127.0.0.1, sends itself a
+// scripted demo of real signed deliveries and keeps serving; `--once` (or EXAMPLE_ONCE=1) exits after the
+// demo, with status 1 when a step did not behave as expected.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+// The fake Mercado Pago API of this repository (the tests use it too); it is not part of your app.
+import { startFakeMercadoPagoApi } from '../src/testing/fake-api.js';
+import { createExampleApp } from './app.js';
+import { runDemo } from './demo.js';
+
+/** Demo credentials: accepted only by the embedded fake API. */
+const DEMO_SECRET = 'demo-webhook-secret-not-a-real-one';
+const DEMO_ACCESS_TOKEN = 'TEST-demo-access-token';
+
+const log = (line: string): void => console.log(line);
+
+function listen(app: Express, port: number, host?: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = host === undefined ? app.listen(port) : app.listen(port, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+function portFromEnv(fallback: number): number {
+  const port = Number(process.env['PORT'] ?? fallback);
+  if (Number.isInteger(port) && port >= 0 && port <= 65535) return port;
+  throw new Error(`PORT must be an integer 0..65535, got ${process.env['PORT']}`);
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeAllConnections();
+  });
+}
+
+/** Real credentials: the default apiBaseUrl (https://api.mercadopago.com), every interface, PORT or 3000. */
+async function serveRealApi(secret: string | undefined, accessToken: string | undefined): Promise<void> {
+  if (secret === undefined) {
+    log(
+      'MP_WEBHOOK_SECRET is not set: every delivery is trusted only once its resource is read from the API.',
+    );
+  }
+  if (accessToken === undefined) {
+    log('MP_ACCESS_TOKEN is not set: nothing is read, events are notification.received without a resource.');
+  }
+  const { app } = createExampleApp({ secret, accessToken, log });
+  const server = await listen(app, portFromEnv(3000));
+  const { port } = server.address() as AddressInfo;
+  log(`Listening on http://localhost:${port}/mercadopago/webhooks (also /ipn and /wallet-connect).`);
+  log('Expose it (for example with a tunnel) and set that URL in Your integrations > Webhooks.');
+}
+
+/** No credentials: fake API, demo credentials, loopback only, then the scripted demo. */
+async function serveDemo(once: boolean): Promise<void> {
+  const api = await startFakeMercadoPagoApi({ accessTokens: [DEMO_ACCESS_TOKEN] });
+  const { app, mp } = createExampleApp({
+    secret: DEMO_SECRET,
+    accessToken: DEMO_ACCESS_TOKEN,
+    apiBaseUrl: api.url,
+    log: (line) => log(`   ${line}`), // the app's lines, indented under the demo's step lines
+  });
+  const server = await listen(app, portFromEnv(0), '127.0.0.1');
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  log(`No MP_WEBHOOK_SECRET / MP_ACCESS_TOKEN: demo mode with the fake Mercado Pago API at ${api.url}`);
+  log(`Listening on ${baseUrl}/mercadopago/webhooks (also /ipn and /wallet-connect)`);
+  log('');
+  const ok = await runDemo({ baseUrl, api, secret: DEMO_SECRET, mp, log });
+  if (once) {
+    await Promise.all([closeServer(server), api.close()]);
+    process.exitCode = ok ? 0 : 1;
+    return;
+  }
+  log('');
+  log(
+    `Still serving. Sign more deliveries with signNotification({ secret: '${DEMO_SECRET}', dataId, requestId })`,
+  );
+  log(
+    `and change resources through the fake API: PUT ${api.url}/_fake/resources?path=/v1/payments/<id>. Ctrl-C stops.`,
+  );
+}
+
+const secret = process.env['MP_WEBHOOK_SECRET'] || undefined;
+const accessToken = process.env['MP_ACCESS_TOKEN'] || undefined;
+const once = process.argv.includes('--once') || process.env['EXAMPLE_ONCE'] === '1';
+
+const started =
+  secret === undefined && accessToken === undefined ? serveDemo(once) : serveRealApi(secret, accessToken);
+started.catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
