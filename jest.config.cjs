@@ -11,5 +11,6 @@ module.exports = {
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   collectCoverageFrom: ['src/**/*.ts'],
+  coverageThreshold: { global: { statements: 95, branches: 90, functions: 95, lines: 95 } },
   testTimeout: 20000,
 };

@@ -203,7 +203,11 @@ export function createDeliveryHandler({
     const resourceId = delivery.resourceId ?? '';
     const { spec } = plan;
     if (spec === undefined || resource === undefined) {
-      const name: EventName = spec === undefined ? 'notification.unhandled' : 'notification.received';
+      // Without an accessToken nothing is read; a known topic that names no resource cannot be read either.
+      const name: EventName =
+        spec !== undefined && config.accessToken === undefined
+          ? 'notification.received'
+          : 'notification.unhandled';
       return { name, eventKey: undefined, seenKey: undefined, isKnownTopic: spec !== undefined };
     }
     const seenKey = spec.seenKey?.(resourceId);
@@ -268,15 +272,13 @@ export function createDeliveryHandler({
       limit.cancel();
       if (failures.length > 0) {
         await store.release(claimed);
-        const [first] = failures;
-        const error =
-          failures.length === 1 && first !== undefined
-            ? first
-            : new MercadoPagoNotificationError(
-                'LISTENER_FAILED',
-                `${failures.length} listeners for ${name} failed`,
-                { cause: new AggregateError(failures) },
-              );
+        // The answer goes to whoever sent the request: it names no listener message, which may hold secrets.
+        // onError already has each failure in full.
+        const error = new MercadoPagoNotificationError(
+          'LISTENER_FAILED',
+          `${failures.length} listener(s) for ${name} failed; see onError`,
+          { cause: failures.length === 1 ? failures[0] : new AggregateError(failures) },
+        );
         return { ok: false, error };
       }
       await store.complete(seenKey === undefined ? claimed : [...claimed, seenKey]);

@@ -143,7 +143,7 @@ function normalizePaths(value: unknown): string[] {
 }
 
 function normalizeDedup(value: unknown): NormalizedOptions['dedup'] {
-  if (value === undefined) return { max: DEFAULT_DEDUP_MAX, ttlMs: DEFAULT_DEDUP_TTL_MS };
+  if (value === undefined) return Object.freeze({ max: DEFAULT_DEDUP_MAX, ttlMs: DEFAULT_DEDUP_TTL_MS });
   if (typeof value !== 'object' || value === null)
     fail(`\`dedup\` must be an object, got ${describe(value)}`);
   assertKnownKeys(value, ['max', 'ttlMs'], 'dedup.');
@@ -161,7 +161,11 @@ function normalizeStore(value: unknown): DeliveryStore | undefined {
   if (store === null || typeof store !== 'object' || methods.some((m) => typeof store[m] !== 'function')) {
     fail('`store` must implement the DeliveryStore interface (claim, complete, release, has, ttlMs)');
   }
-  positiveNumber('store.ttlMs', store.ttlMs, Number.NaN);
+  if (typeof store.ttlMs !== 'number' || !(store.ttlMs > 0)) {
+    fail(
+      `\`store.ttlMs\` must be a positive number (how long the store remembers deliveries), got ${describe(store.ttlMs)}`,
+    );
+  }
   return value as DeliveryStore;
 }
 

@@ -17,7 +17,7 @@ type Entry = 'processing' | 'done';
 
 /** The default store: one process, bounded by `max` and `ttlMs` (lru-cache). */
 export function createMemoryStore({ max, ttlMs, leaseMs, now }: MemoryStoreOptions): DeliveryStore {
-  const cache = new LRUCache<string, Entry>({ max, ttl: ttlMs, perf: { now } });
+  const cache = new LRUCache<string, Entry>({ max, ttl: ttlMs, ttlResolution: 0, perf: { now } });
   return {
     ttlMs,
     async claim(keys): Promise<ClaimResult> {

@@ -1,0 +1,154 @@
+// Type tests: compiled by `npx tsc -p tsconfig.test.json`, never run by jest. Each `@ts-expect-error` line must
+// fail to compile; tsc reports an unused directive if it ever compiles.
+import express from 'express';
+import {
+  mercadoPagoNotifications,
+  signNotification,
+  type AgreementResource,
+  type AnyMercadoPagoEvent,
+  type ChargebackResource,
+  type DeliveryChannel,
+  type EventName,
+  type MercadoPagoNotificationError,
+  type MercadoPagoNotificationErrorCode,
+  type MerchantOrderResource,
+  type OrderResource,
+  type PaymentResource,
+  type VerifiedBy,
+} from '../../src/index.js';
+
+/** True when A and B are the same type (not merely assignable). */
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+/** `expectType<Expected>()(value)` compiles only when the value's type is exactly Expected. */
+function expectType<Expected>() {
+  return <Actual>(
+    value: Actual,
+    ..._exact: Equal<Actual, Expected> extends true ? [] : ['type mismatch']
+  ): Actual => value;
+}
+
+const mp = mercadoPagoNotifications({ secret: 'secret', accessToken: 'token' });
+
+// The router mounts like any Express router.
+express().use('/mercadopago', mp);
+
+// An exact event name gives that topic's resource type.
+mp.on('payment.approved', (e) => {
+  const amount: number | undefined = e.resource.transaction_amount;
+  expectType<PaymentResource>()(e.resource);
+  expectType<'payment.approved'>()(e.name);
+  expectType<'payment'>()(e.topic);
+  expectType<string>()(e.resourceId);
+  return amount;
+});
+
+// A topic listener receives the union of that topic's events.
+mp.on('payment', (e) => {
+  expectType<
+    | 'payment.pending'
+    | 'payment.approved'
+    | 'payment.authorized'
+    | 'payment.in_process'
+    | 'payment.in_mediation'
+    | 'payment.rejected'
+    | 'payment.cancelled'
+    | 'payment.refunded'
+    | 'payment.charged_back'
+  >()(e.name);
+  expectType<PaymentResource>()(e.resource);
+});
+
+mp.on('merchant_order.closed', (e) => expectType<MerchantOrderResource>()(e.resource));
+mp.on('order', (e) => expectType<OrderResource>()(e.resource));
+mp.on('agreement.cancelled', (e) => expectType<AgreementResource>()(e.resource));
+mp.on('fraud_alert.created', (e) => expectType<PaymentResource>()(e.resource));
+mp.on('chargeback', (e) => {
+  expectType<'chargeback.opened' | 'chargeback.updated'>()(e.name);
+  expectType<ChargebackResource>()(e.resource);
+  const id: string | undefined = e.resource.id;
+  // @ts-expect-error a chargeback has no transaction_amount (that is a payment field)
+  return [id, e.resource.transaction_amount];
+});
+
+// @ts-expect-error misspelled event name
+mp.on('payment.aproved', () => undefined);
+// @ts-expect-error unknown event name
+mp.on('nope', () => undefined);
+// @ts-expect-error '*' is not an event name: use onAny
+mp.on('*', () => undefined);
+// @ts-expect-error the raw Mercado Pago topic is not an event topic
+mp.on('topic_chargebacks_wh', () => undefined);
+// @ts-expect-error a payment handler does not fit an order event
+mp.on('order.processed', (e: { resource: PaymentResource; name: 'payment.approved' }) => e);
+
+// Events are readonly: listeners share them.
+mp.on('payment.approved', (e) => {
+  // @ts-expect-error name is readonly
+  e.name = 'payment.approved';
+  // @ts-expect-error resourceId is readonly
+  e.resourceId = '1';
+  // @ts-expect-error delivery fields are readonly
+  e.delivery.userId = '1';
+});
+
+// notification.unhandled carries isKnownTopic; other events do not.
+mp.on('notification.unhandled', (e) => {
+  const known: boolean = e.isKnownTopic;
+  expectType<unknown>()(e.resource);
+  return known;
+});
+mp.on('payment.approved', (e) => {
+  // @ts-expect-error only notification.unhandled has isKnownTopic
+  return e.isKnownTopic;
+});
+
+// onAny receives every event, narrowed by name.
+mp.onAny((e) => {
+  expectType<AnyMercadoPagoEvent>()(e);
+  expectType<EventName>()(e.name);
+  expectType<VerifiedBy>()(e.verifiedBy);
+  expectType<DeliveryChannel>()(e.delivery.channel);
+  if (e.name === 'payment.approved') expectType<PaymentResource>()(e.resource);
+  if (e.name === 'chargeback.updated') expectType<ChargebackResource>()(e.resource);
+});
+
+mp.onError((error, event) => {
+  expectType<MercadoPagoNotificationError>()(error);
+  expectType<MercadoPagoNotificationErrorCode>()(error.code);
+  expectType<AnyMercadoPagoEvent | undefined>()(event);
+});
+
+const onApproved = (e: { name: 'payment.approved' }): string => e.name;
+mp.on('payment.approved', onApproved);
+mp.off('payment.approved', onApproved);
+// @ts-expect-error off checks names like on
+mp.off('payment.aproved', onApproved);
+
+// Options: misspelled or unknown names do not compile.
+// @ts-expect-error unknown option `secrets` (did you mean `secret`?)
+mercadoPagoNotifications({ secrets: 'x' });
+// @ts-expect-error unknown option `acessToken`
+mercadoPagoNotifications({ secret: 'x', acessToken: 'y' });
+// @ts-expect-error unknown nested option `dedup.ttl`
+mercadoPagoNotifications({ secret: 'x', dedup: { ttl: 1 } });
+// @ts-expect-error unknown paths key
+mercadoPagoNotifications({ secret: 'x', paths: { payments: '/p' } });
+// @ts-expect-error secret must be a string or a list of strings
+mercadoPagoNotifications({ secret: 42 });
+
+mercadoPagoNotifications({
+  secret: ['new', 'old'],
+  accessToken: async (ctx) => {
+    expectType<string | undefined>()(ctx.userId);
+    expectType<string>()(ctx.topic);
+    expectType<string>()(ctx.resourceId);
+    return 'token';
+  },
+  dedup: { max: 10, ttlMs: 1000 },
+  paths: { ipn: '/feed' },
+});
+
+const header: string = signNotification({ secret: 's', dataId: '1', requestId: 'r', ts: 1766237532 });
+// @ts-expect-error secret is required
+signNotification({ dataId: '1' });
+export { header };

@@ -1,0 +1,256 @@
+import {
+  DEFAULT_API_BASE_URL,
+  DEFAULT_BODY_LIMIT_BYTES,
+  DEFAULT_DEDUP_MAX,
+  DEFAULT_DEDUP_TTL_MS,
+  DEFAULT_FETCH_TIMEOUT_MS,
+  DEFAULT_HANDLER_TIMEOUT_MS,
+  normalizeOptions,
+} from '../../src/options.js';
+import type { MercadoPagoNotificationsOptions } from '../../src/types.js';
+import type { DeliveryStore } from '../../src/store/types.js';
+
+const SECRET = 'a-secret';
+
+/** Lets the table hold values the public type forbids, as a JavaScript caller could pass them. */
+function loose(options: Record<string, unknown>): MercadoPagoNotificationsOptions {
+  return options as MercadoPagoNotificationsOptions;
+}
+
+function storeWithout(...missing: Array<keyof DeliveryStore>): Record<string, unknown> {
+  const store: Record<string, unknown> = {
+    ttlMs: 1000,
+    claim: async () => ({ status: 'claimed' }),
+    complete: async () => undefined,
+    release: async () => undefined,
+    has: async () => false,
+  };
+  for (const key of missing) delete store[key];
+  return store;
+}
+
+describe('normalizeOptions rejects bad values', () => {
+  const table: Array<[string, Record<string, unknown>, string]> = [
+    ['neither secret nor accessToken is given', {}, '`secret`'],
+    ['neither secret nor accessToken is given (accessToken named too)', {}, '`accessToken`'],
+    ['secret is an empty string', { secret: '' }, '`secret`'],
+    ['secret is blank', { secret: '   ' }, '`secret`'],
+    ['secret is empty and accessToken is valid', { secret: '', accessToken: 'tok' }, '`secret`'],
+    ['secret is a number', { secret: 42 }, '`secret`'],
+    ['secret is an empty array', { secret: [] }, '`secret`'],
+    ['secret array holds a non-string', { secret: [SECRET, 42] }, '`secret[1]`'],
+    ['secret array holds an empty string', { secret: ['', SECRET] }, '`secret[0]`'],
+    ['accessToken is empty', { accessToken: '' }, '`accessToken`'],
+    ['accessToken is a number', { accessToken: 42 }, '`accessToken`'],
+    ['apiBaseUrl is not a URL', { secret: SECRET, apiBaseUrl: 'not a url' }, '`apiBaseUrl`'],
+    ['apiBaseUrl is an ftp URL', { secret: SECRET, apiBaseUrl: 'ftp://x' }, '`apiBaseUrl`'],
+    ['apiBaseUrl is a path', { secret: SECRET, apiBaseUrl: '/v1' }, '`apiBaseUrl`'],
+    ['apiBaseUrl is a number', { secret: SECRET, apiBaseUrl: 443 }, '`apiBaseUrl`'],
+    ['handlerTimeoutMs is negative', { secret: SECRET, handlerTimeoutMs: -1 }, '`handlerTimeoutMs`'],
+    ['handlerTimeoutMs is zero', { secret: SECRET, handlerTimeoutMs: 0 }, '`handlerTimeoutMs`'],
+    ['handlerTimeoutMs is NaN', { secret: SECRET, handlerTimeoutMs: Number.NaN }, '`handlerTimeoutMs`'],
+    ['handlerTimeoutMs is Infinity', { secret: SECRET, handlerTimeoutMs: Infinity }, '`handlerTimeoutMs`'],
+    ['handlerTimeoutMs is a string', { secret: SECRET, handlerTimeoutMs: '1000' }, '`handlerTimeoutMs`'],
+    ['fetchTimeoutMs is negative', { secret: SECRET, fetchTimeoutMs: -5 }, '`fetchTimeoutMs`'],
+    ['fetchTimeoutMs is zero', { secret: SECRET, fetchTimeoutMs: 0 }, '`fetchTimeoutMs`'],
+    ['fetchTimeoutMs is NaN', { secret: SECRET, fetchTimeoutMs: Number.NaN }, '`fetchTimeoutMs`'],
+    ['toleranceSeconds is negative', { secret: SECRET, toleranceSeconds: -300 }, '`toleranceSeconds`'],
+    ['toleranceSeconds is NaN', { secret: SECRET, toleranceSeconds: Number.NaN }, '`toleranceSeconds`'],
+    ['dedup.max is not an integer', { secret: SECRET, dedup: { max: 1.5 } }, '`dedup.max`'],
+    ['dedup.max is zero', { secret: SECRET, dedup: { max: 0 } }, '`dedup.max`'],
+    ['dedup.ttlMs is negative', { secret: SECRET, dedup: { ttlMs: -1 } }, '`dedup.ttlMs`'],
+    ['dedup is not an object', { secret: SECRET, dedup: 5 }, '`dedup`'],
+    ['bodyLimitBytes is not an integer', { secret: SECRET, bodyLimitBytes: 10.5 }, '`bodyLimitBytes`'],
+    ['paths is not an object', { secret: SECRET, paths: '/webhooks' }, '`paths`'],
+    ['paths has an unknown key', { secret: SECRET, paths: { payments: '/p' } }, '`paths.payments`'],
+    ['a path has no leading slash', { secret: SECRET, paths: { ipn: 'ipn' } }, '`paths.ipn`'],
+    ['a path is not a string', { secret: SECRET, paths: { webhooks: 1 } }, '`paths.webhooks`'],
+    [
+      'requireSignature is set without secret',
+      { accessToken: 'tok', requireSignature: true },
+      '`requireSignature',
+    ],
+    ['requireSignature is not a boolean', { secret: SECRET, requireSignature: 'yes' }, '`requireSignature`'],
+    ['store is null', { secret: SECRET, store: null }, '`store`'],
+    ['store is an empty object', { secret: SECRET, store: {} }, '`store`'],
+    ['store has no claim', { secret: SECRET, store: storeWithout('claim') }, '`store`'],
+    ['store has no complete', { secret: SECRET, store: storeWithout('complete') }, '`store`'],
+    ['store has no release', { secret: SECRET, store: storeWithout('release') }, '`store`'],
+    ['store has no has', { secret: SECRET, store: storeWithout('has') }, '`store`'],
+    ['store has no ttlMs', { secret: SECRET, store: storeWithout('ttlMs') }, 'ttlMs'],
+    ['store.ttlMs is zero', { secret: SECRET, store: { ...storeWithout(), ttlMs: 0 } }, '`store.ttlMs`'],
+    ['fetch is not a function', { secret: SECRET, fetch: 'fetch' }, '`fetch`'],
+    ['now is not a function', { secret: SECRET, now: 123 }, '`now`'],
+    ['an option is unknown', { secret: SECRET, foo: 1 }, '`foo`'],
+  ];
+
+  it.each(table)('throws a TypeError naming the option when %s', (_label, options, name) => {
+    expect(() => normalizeOptions(loose(options))).toThrow(TypeError);
+    expect(() => normalizeOptions(loose(options))).toThrow(name);
+  });
+
+  it.each([
+    ['null', null],
+    ['a string', 'secret'],
+    ['undefined', undefined],
+  ])('throws a TypeError when the options are %s', (_label, options) => {
+    expect(() => normalizeOptions(options as unknown as MercadoPagoNotificationsOptions)).toThrow(TypeError);
+  });
+
+  it('says where both credentials come from when neither is given', () => {
+    expect(() => normalizeOptions({})).toThrow(/Your integrations/);
+  });
+});
+
+describe('normalizeOptions suggests the option meant', () => {
+  it.each([
+    ['secrets', { secrets: SECRET }, '`secret`'],
+    ['acessToken', { secret: SECRET, acessToken: 'tok' }, '`accessToken`'],
+    ['handlerTimeout', { secret: SECRET, handlerTimeout: 1000 }, '`handlerTimeoutMs`'],
+    ['fetchTimeout', { secret: SECRET, fetchTimeout: 1000 }, '`fetchTimeoutMs`'],
+    ['apiBaseURL', { secret: SECRET, apiBaseURL: 'https://x.test' }, '`apiBaseUrl`'],
+    ['dedup.ttl', { secret: SECRET, dedup: { ttl: 1000 } }, '`dedup.ttlMs`'],
+    ['paths.webhook', { secret: SECRET, paths: { webhook: '/w' } }, '`paths.webhooks`'],
+  ])('throws "did you mean" for the misspelled option %s', (misspelled, options, meant) => {
+    const call = (): unknown => normalizeOptions(loose(options));
+    expect(call).toThrow(TypeError);
+    expect(call).toThrow(`\`${misspelled}\``);
+    expect(call).toThrow('did you mean');
+    expect(call).toThrow(meant);
+  });
+
+  it('names an unknown option without a suggestion when no option is close', () => {
+    let message = '';
+    try {
+      normalizeOptions(loose({ secret: SECRET, webhookSecretKey: 'x' }));
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('`webhookSecretKey`');
+    expect(message).not.toContain('did you mean');
+  });
+});
+
+describe('normalizeOptions fills the defaults', () => {
+  it('fills every default from a secret alone', () => {
+    const config = normalizeOptions({ secret: SECRET });
+    expect(config).toEqual({
+      secrets: [SECRET],
+      accessToken: undefined,
+      apiBaseUrl: DEFAULT_API_BASE_URL,
+      toleranceSeconds: undefined,
+      requireSignature: false,
+      handlerTimeoutMs: DEFAULT_HANDLER_TIMEOUT_MS,
+      fetchTimeoutMs: DEFAULT_FETCH_TIMEOUT_MS,
+      dedup: { max: DEFAULT_DEDUP_MAX, ttlMs: DEFAULT_DEDUP_TTL_MS },
+      store: undefined,
+      paths: ['/webhooks', '/ipn', '/wallet-connect'],
+      bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
+      fetch: globalThis.fetch,
+      now: Date.now,
+    });
+  });
+
+  it('uses the documented default values', () => {
+    expect(DEFAULT_API_BASE_URL).toBe('https://api.mercadopago.com');
+    expect(DEFAULT_HANDLER_TIMEOUT_MS).toBe(10_000);
+    expect(DEFAULT_FETCH_TIMEOUT_MS).toBe(5_000);
+    expect(DEFAULT_DEDUP_MAX).toBe(50_000);
+    expect(DEFAULT_DEDUP_TTL_MS).toBe(48 * 3600_000);
+  });
+
+  it('freezes the result and its nested values', () => {
+    const config = normalizeOptions({ secret: [SECRET, 'other'] });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.secrets)).toBe(true);
+    expect(Object.isFrozen(config.paths)).toBe(true);
+    expect(Object.isFrozen(config.dedup)).toBe(true);
+  });
+
+  it('freezes a dedup object that was given', () => {
+    expect(Object.isFrozen(normalizeOptions({ secret: SECRET, dedup: { max: 10 } }).dedup)).toBe(true);
+  });
+
+  it('keeps a list of secrets in order and wraps a single one', () => {
+    expect(normalizeOptions({ secret: ['new', 'old'] }).secrets).toEqual(['new', 'old']);
+    expect(normalizeOptions({ secret: 'only' }).secrets).toEqual(['only']);
+  });
+
+  it("does not share the caller's secret array", () => {
+    const secrets = ['one'];
+    const config = normalizeOptions({ secret: secrets });
+    secrets.push('two');
+    expect(config.secrets).toEqual(['one']);
+  });
+
+  it('turns a string accessToken into a resolver that returns it', () => {
+    const config = normalizeOptions({ accessToken: 'APP_USR-token' });
+    expect(config.secrets).toEqual([]);
+    expect(config.accessToken?.({ topic: 'payment', resourceId: '1' })).toBe('APP_USR-token');
+  });
+
+  it('keeps an accessToken resolver as given', () => {
+    const resolver = (): string => 'tok';
+    expect(normalizeOptions({ accessToken: resolver }).accessToken).toBe(resolver);
+  });
+
+  it('fills only the dedup bound that is missing', () => {
+    expect(normalizeOptions({ secret: SECRET, dedup: { max: 10 } }).dedup).toEqual({
+      max: 10,
+      ttlMs: DEFAULT_DEDUP_TTL_MS,
+    });
+    expect(normalizeOptions({ secret: SECRET, dedup: { ttlMs: 60_000 } }).dedup).toEqual({
+      max: DEFAULT_DEDUP_MAX,
+      ttlMs: 60_000,
+    });
+  });
+
+  it('merges custom paths with the defaults and drops duplicates', () => {
+    expect(normalizeOptions({ secret: SECRET, paths: { ipn: '/feed' } }).paths).toEqual([
+      '/webhooks',
+      '/feed',
+      '/wallet-connect',
+    ]);
+    expect(
+      normalizeOptions({ secret: SECRET, paths: { webhooks: '/mp', ipn: '/mp', walletConnect: '/mp' } })
+        .paths,
+    ).toEqual(['/mp']);
+  });
+
+  it('keeps the given timeouts, tolerance, store, fetch and clock', () => {
+    const store = storeWithout() as unknown as DeliveryStore;
+    const fetchImpl = (async () => new Response('{}')) as typeof fetch;
+    const now = (): number => 42;
+    const config = normalizeOptions({
+      secret: SECRET,
+      requireSignature: true,
+      toleranceSeconds: 300,
+      handlerTimeoutMs: 2000,
+      fetchTimeoutMs: 1000,
+      store,
+      fetch: fetchImpl,
+      now,
+    });
+    expect(config).toMatchObject({
+      requireSignature: true,
+      toleranceSeconds: 300,
+      handlerTimeoutMs: 2000,
+      fetchTimeoutMs: 1000,
+      store,
+      fetch: fetchImpl,
+      now,
+    });
+  });
+});
+
+describe('normalizeOptions apiBaseUrl', () => {
+  it.each([
+    ['http://127.0.0.1:8080/', 'http://127.0.0.1:8080'],
+    ['http://127.0.0.1:8080', 'http://127.0.0.1:8080'],
+    ['https://api.mercadopago.com/', 'https://api.mercadopago.com'],
+    ['https://proxy.example.test/mp/', 'https://proxy.example.test/mp'],
+    ['https://proxy.example.test/mp//', 'https://proxy.example.test/mp'],
+  ])('normalises %s to %s (no trailing slash)', (given, expected) => {
+    expect(normalizeOptions({ secret: SECRET, apiBaseUrl: given }).apiBaseUrl).toBe(expected);
+  });
+});
