@@ -1,15 +1,40 @@
+/** @type {import('jest').Config['transform']} */
+const transform = {
+  '^.+\\.ts$': [
+    '@swc/jest',
+    { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+  ],
+};
+const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
+
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/__tests__'],
-  testMatch: ['**/*.test.ts'],
-  transform: {
-    '^.+\\.ts$': [
-      '@swc/jest',
-      { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
-    ],
-  },
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  projects: [
+    {
+      displayName: 'express5',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/__tests__'],
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['/express4-mapping\\.test\\.ts$'],
+      transform,
+      moduleNameMapper,
+    },
+    {
+      // Express is a peer dependency (4.21+ and 5): the integration suites that exercise routing and body
+      // parsing run again with the router and the app on Express 4.
+      displayName: 'express4',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/__tests__'],
+      testMatch: [
+        '**/integration/payment-flow.test.ts',
+        '**/integration/body-parsing.test.ts',
+        '**/integration/listeners.test.ts',
+        '**/integration/express4-mapping.test.ts',
+      ],
+      transform,
+      moduleNameMapper: { ...moduleNameMapper, '^express$': 'express4' },
+    },
+  ],
   collectCoverageFrom: ['src/**/*.ts'],
   coverageThreshold: { global: { statements: 95, branches: 90, functions: 95, lines: 95 } },
   testTimeout: 20000,

@@ -185,3 +185,9 @@ export function parseDelivery({ url, headers, body, receivedAt }: RawDelivery): 
     signatureHeader: headerText(headers['x-signature']),
   };
 }
+
+/** The public view of a delivery: what arrived, without the router's working fields. */
+export function publicDelivery(received: ReceivedDelivery): Delivery {
+  const { signedDataId, resourceId, signatureHeader, ...delivery } = received;
+  return Object.freeze(delivery);
+}

@@ -56,3 +56,14 @@ export class MercadoPagoNotificationError extends Error {
     this.status = ERROR_STATUS[code];
   }
 }
+
+/** Passes our errors through and wraps anything else under `code`, keeping it as `cause`. */
+export function toNotificationError(
+  error: unknown,
+  code: MercadoPagoNotificationErrorCode,
+  what: string,
+): MercadoPagoNotificationError {
+  return error instanceof MercadoPagoNotificationError
+    ? error
+    : new MercadoPagoNotificationError(code, `${what} failed`, { cause: error });
+}

@@ -1,26 +1,27 @@
 import createDebug from 'debug';
 import type { Request, RequestHandler, Response } from 'express';
 import { readRequestBody } from './body.js';
-import { parseDelivery, type ReceivedDelivery } from './delivery.js';
-import { MercadoPagoNotificationError } from './errors.js';
+import { parseDelivery, publicDelivery, type ReceivedDelivery } from './delivery.js';
+import { deliveryKeys } from './dedup-keys.js';
+import { MercadoPagoNotificationError, toNotificationError } from './errors.js';
+import {
+  createInFlight,
+  deferred,
+  listenerTimeoutError,
+  timeout,
+  type Deferred,
+  type Outcome,
+} from './in-flight.js';
+import { guardStore } from './store/guard.js';
 import { planVerification, type VerificationPlan } from './verification.js';
 import type { ApiReader } from './api.js';
 import type { EventRegistry } from './events.js';
 import type { EventName } from './event-names.js';
 import type { NormalizedOptions } from './options.js';
 import type { ClaimResult, DeliveryStore } from './store/types.js';
-import type { AnyMercadoPagoEvent, Delivery } from './types.js';
+import type { AnyMercadoPagoEvent } from './types.js';
 
 const debug = createDebug('mercadopago-notifications:delivery');
-
-/** What became of a delivery; `dedup` says which layer, if any, recognised it. */
-type Outcome =
-  | {
-      readonly ok: true;
-      readonly dedup: 'new' | 'duplicate' | 'duplicate-event' | 'joined';
-      readonly events: readonly EventName[];
-    }
-  | { readonly ok: false; readonly error: MercadoPagoNotificationError };
 
 /** What the handler works with. */
 export interface DeliveryHandlerContext {
@@ -28,102 +29,6 @@ export interface DeliveryHandlerContext {
   readonly registry: EventRegistry;
   readonly store: DeliveryStore;
   readonly api: ApiReader;
-}
-
-interface Deferred<T> {
-  readonly promise: Promise<T>;
-  resolve(value: T): void;
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
-function asNotificationError(
-  error: unknown,
-  code: 'STORE_UNAVAILABLE' | 'ACCESS_TOKEN_UNAVAILABLE' | 'INTERNAL_ERROR',
-  what: string,
-): MercadoPagoNotificationError {
-  return error instanceof MercadoPagoNotificationError
-    ? error
-    : new MercadoPagoNotificationError(code, `${what} failed`, { cause: error });
-}
-
-/** The store with every failure turned into STORE_UNAVAILABLE, so callers can tell it from other failures. */
-function guardStore(store: DeliveryStore): DeliveryStore {
-  const guard =
-    <A extends unknown[], R>(name: string, call: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      try {
-        return await call(...args);
-      } catch (error) {
-        throw asNotificationError(error, 'STORE_UNAVAILABLE', `store.${name}()`);
-      }
-    };
-  return {
-    ttlMs: store.ttlMs,
-    claim: guard('claim', (keys: readonly string[]) => store.claim(keys)),
-    complete: guard('complete', (keys: readonly string[]) => store.complete(keys)),
-    release: guard('release', (keys: readonly string[]) => store.release(keys)),
-    has: guard('has', (key: string) => store.has(key)),
-  };
-}
-
-/** Keys of the delivery layer: the delivery itself (reference 4) and its single-use signature (issue: replay). */
-function deliveryKeys(delivery: ReceivedDelivery, plan: VerificationPlan): string[] {
-  const keys: string[] = [];
-  const version = (delivery.body as { version?: unknown } | undefined)?.version;
-  if (delivery.channel === 'wallet_connect' && delivery.id !== undefined) {
-    keys.push(`delivery:wallet_connect:${delivery.id}:${String(version ?? '')}`);
-  } else if (delivery.requestId !== undefined) {
-    keys.push(
-      `delivery:${delivery.channel}:${delivery.topic}:${delivery.resourceId ?? ''}:${delivery.requestId}`,
-    );
-  }
-  if (plan.signature !== undefined) keys.push(`signature:${plan.signature.ts}:${plan.signature.hash}`);
-  return keys;
-}
-
-/** The public view of a delivery: what arrived, without the router's working fields. */
-function publicDelivery(d: ReceivedDelivery): Delivery {
-  const {
-    channel,
-    id,
-    action,
-    topic,
-    type,
-    userId,
-    applicationId,
-    liveMode,
-    requestId,
-    retry,
-    receivedAt,
-    query,
-    body,
-  } = d;
-  return Object.freeze({
-    channel,
-    id,
-    action,
-    topic,
-    type,
-    userId,
-    applicationId,
-    liveMode,
-    requestId,
-    retry,
-    receivedAt,
-    query,
-    body,
-  });
-}
-
-function timeout(ms: number): { promise: Promise<'timeout'>; cancel(): void } {
-  let timer: NodeJS.Timeout | undefined;
-  const promise = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
-  return { promise, cancel: () => clearTimeout(timer) };
 }
 
 /** Creates the request handler mounted on every route: verify, deduplicate, read, emit, answer. */
@@ -134,40 +39,7 @@ export function createDeliveryHandler({
   api,
 }: DeliveryHandlerContext): RequestHandler {
   const store = guardStore(rawStore);
-  /** Outcomes of deliveries and events being processed in this process, by claim key, so copies can join them. */
-  const inFlight = new Map<string, Promise<Outcome>>();
-
-  const listenerTimeoutError = (): MercadoPagoNotificationError =>
-    new MercadoPagoNotificationError(
-      'LISTENER_TIMEOUT',
-      `listeners were still running after handlerTimeoutMs (${config.handlerTimeoutMs} ms); their result is recorded when they finish`,
-    );
-
-  /** Waits (at most handlerTimeoutMs) for the copy that holds `key` here; another instance's copy cannot be joined. */
-  async function join(key: string): Promise<Outcome> {
-    const pending = inFlight.get(key);
-    if (pending === undefined) {
-      return {
-        ok: false,
-        error: new MercadoPagoNotificationError(
-          'DELIVERY_IN_PROGRESS',
-          'another copy of this delivery is being processed; Mercado Pago will retry',
-        ),
-      };
-    }
-    const limit = timeout(config.handlerTimeoutMs);
-    const outcome = await Promise.race([pending, limit.promise]);
-    limit.cancel();
-    if (outcome === 'timeout') return { ok: false, error: listenerTimeoutError() };
-    return outcome.ok ? { ok: true, dedup: 'joined', events: [] } : outcome;
-  }
-
-  function track(keys: readonly string[], final: Promise<Outcome>): void {
-    for (const key of keys) inFlight.set(key, final);
-    void final.then(() => {
-      for (const key of keys) if (inFlight.get(key) === final) inFlight.delete(key);
-    });
-  }
+  const inFlight = createInFlight(config.handlerTimeoutMs);
 
   async function claim(keys: readonly string[]): Promise<ClaimResult> {
     return keys.length === 0 ? { status: 'claimed' } : store.claim(keys);
@@ -183,7 +55,7 @@ export function createDeliveryHandler({
         resourceId,
       });
     } catch (error) {
-      throw asNotificationError(error, 'ACCESS_TOKEN_UNAVAILABLE', 'the accessToken resolver');
+      throw toNotificationError(error, 'ACCESS_TOKEN_UNAVAILABLE', 'the accessToken resolver');
     }
     if (typeof token !== 'string' || token.trim() === '') {
       throw new MercadoPagoNotificationError(
@@ -245,12 +117,12 @@ export function createDeliveryHandler({
           const outcome: Outcome =
             result.status === 'done'
               ? { ok: true, dedup: 'duplicate-event', events: [] }
-              : await join(result.key);
+              : await inFlight.join(result.key);
           await (outcome.ok ? store.complete(keys) : store.release(keys));
           return outcome;
         }
         claimed.push(eventKey);
-        track([eventKey], final);
+        inFlight.track([eventKey], final);
       }
       event = Object.freeze({
         name,
@@ -264,7 +136,7 @@ export function createDeliveryHandler({
       const listeners = registry.emit(event);
       const limit = timeout(config.handlerTimeoutMs);
       void limit.promise.then(() => {
-        const error = listenerTimeoutError();
+        const error = listenerTimeoutError(config.handlerTimeoutMs);
         registry.reportError(error, event);
         answer.resolve({ ok: false, error });
       });
@@ -284,7 +156,7 @@ export function createDeliveryHandler({
       await store.complete(seenKey === undefined ? claimed : [...claimed, seenKey]);
       return { ok: true, dedup: 'new', events: [name] };
     } catch (thrown) {
-      const error = asNotificationError(thrown, 'INTERNAL_ERROR', 'processing the delivery');
+      const error = toNotificationError(thrown, 'INTERNAL_ERROR', 'processing the delivery');
       await store.release(claimed).catch(() => undefined);
       registry.reportError(error, event);
       return { ok: false, error };
@@ -296,14 +168,17 @@ export function createDeliveryHandler({
     const keys = deliveryKeys(delivery, plan);
     const result = await claim(keys);
     if (result.status === 'done') return { ok: true, dedup: 'duplicate', events: [] };
-    if (result.status === 'processing') return join(result.key);
+    if (result.status === 'processing') return inFlight.join(result.key);
     const answer = deferred<Outcome>();
     const final = deferred<Outcome>();
-    track(keys, final.promise);
-    void processClaimed(delivery, plan, keys, final.promise, answer).then((outcome) => {
+    inFlight.track(keys, final.promise);
+    const settle = (outcome: Outcome): void => {
       final.resolve(outcome);
       answer.resolve(outcome);
-    });
+    };
+    processClaimed(delivery, plan, keys, final.promise, answer).then(settle, (thrown: unknown) =>
+      settle({ ok: false, error: toNotificationError(thrown, 'INTERNAL_ERROR', 'processing the delivery') }),
+    );
     return answer.promise;
   }
 
@@ -343,7 +218,7 @@ export function createDeliveryHandler({
         outcome = await processVerified(delivery, plan);
       }
     } catch (thrown) {
-      const error = asNotificationError(thrown, 'INTERNAL_ERROR', 'handling the request');
+      const error = toNotificationError(thrown, 'INTERNAL_ERROR', 'handling the request');
       registry.reportError(error);
       outcome = { ok: false, error };
     }

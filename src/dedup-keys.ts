@@ -1,0 +1,17 @@
+import type { ReceivedDelivery } from './delivery.js';
+import type { VerificationPlan } from './verification.js';
+
+/** Keys of the delivery layer: the delivery itself (reference 4) and its single-use signature (issue: replay). */
+export function deliveryKeys(delivery: ReceivedDelivery, plan: VerificationPlan): string[] {
+  const keys: string[] = [];
+  const version = (delivery.body as { version?: unknown } | undefined)?.version;
+  if (delivery.channel === 'wallet_connect' && delivery.id !== undefined) {
+    keys.push(`delivery:wallet_connect:${delivery.id}:${String(version ?? '')}`);
+  } else if (delivery.requestId !== undefined) {
+    keys.push(
+      `delivery:${delivery.channel}:${delivery.topic}:${delivery.resourceId ?? ''}:${delivery.requestId}`,
+    );
+  }
+  if (plan.signature !== undefined) keys.push(`signature:${plan.signature.ts}:${plan.signature.hash}`);
+  return keys;
+}
