@@ -65,8 +65,10 @@ interface Classification {
   readonly channel: Delivery['channel'];
   readonly topic: string | undefined;
   readonly type: string | undefined;
-  readonly signedDataId: string | undefined;
-  readonly queryResourceId: string | undefined;
+  /** The query's data.id, the only id Mercado Pago signs. */
+  readonly signedDataId?: string;
+  /** The resource id the query names (data.id of a Webhook, id of an IPN). */
+  readonly queryResourceId?: string;
 }
 
 /** Channel by the query first (data.id/type = Webhooks, id/topic = IPN), then by the body (reference 2.10). */
@@ -78,71 +80,31 @@ function classify(query: Record<string, string>, body: Record<string, unknown> |
   if (dataId !== undefined || queryType !== undefined) {
     const type = queryType ?? bodyType;
     const channel = type === 'wallet_connect' ? 'wallet_connect' : 'webhook';
-    return { channel, topic: type, type, signedDataId: dataId, queryResourceId: dataId };
+    return dataId === undefined
+      ? { channel, topic: type, type }
+      : { channel, topic: type, type, signedDataId: dataId, queryResourceId: dataId };
   }
-  if (query['topic'] !== undefined) {
+  const queryTopic = query['topic'];
+  if (queryTopic !== undefined) {
     const id = idText(query['id']);
     // Card Updater and Point send a topic with no id: a signed Webhook classified from its body.
-    if (id === undefined)
-      return {
-        channel: 'webhook',
-        topic: query['topic'],
-        type: bodyType,
-        signedDataId: undefined,
-        queryResourceId: undefined,
-      };
-    return {
-      channel: 'ipn',
-      topic: query['topic'],
-      type: undefined,
-      signedDataId: undefined,
-      queryResourceId: id,
-    };
-  }
-  if (bodyType === 'wallet_connect') {
-    return {
-      channel: 'wallet_connect',
-      topic: bodyType,
-      type: bodyType,
-      signedDataId: undefined,
-      queryResourceId: undefined,
-    };
+    return id === undefined
+      ? { channel: 'webhook', topic: queryTopic, type: bodyType }
+      : { channel: 'ipn', topic: queryTopic, type: undefined, queryResourceId: id };
   }
   if (bodyType !== undefined) {
     return {
-      channel: 'webhook',
+      channel: bodyType === 'wallet_connect' ? 'wallet_connect' : 'webhook',
       topic: bodyType,
       type: bodyType,
-      signedDataId: undefined,
-      queryResourceId: undefined,
     };
   }
-  if (bodyTopic !== undefined) {
-    return {
-      channel: 'ipn',
-      topic: bodyTopic,
-      type: undefined,
-      signedDataId: undefined,
-      queryResourceId: undefined,
-    };
-  }
+  if (bodyTopic !== undefined) return { channel: 'ipn', topic: bodyTopic, type: undefined };
   if (typeof body?.['state'] === 'string' && body['id'] !== undefined) {
     // Legacy Point sends the payment intent itself, with no envelope (reference 1.4).
-    return {
-      channel: 'webhook',
-      topic: 'point_integration_wh',
-      type: undefined,
-      signedDataId: undefined,
-      queryResourceId: undefined,
-    };
+    return { channel: 'webhook', topic: 'point_integration_wh', type: undefined };
   }
-  return {
-    channel: 'webhook',
-    topic: undefined,
-    type: undefined,
-    signedDataId: undefined,
-    queryResourceId: undefined,
-  };
+  return { channel: 'webhook', topic: undefined, type: undefined };
 }
 
 /** Input of {@link parseDelivery}: the parts of an HTTP request the router uses. */

@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import {
   mercadoPagoNotifications,
   type AnyMercadoPagoEvent,
@@ -23,13 +23,23 @@ export function createApp(
   options: MercadoPagoNotificationsOptions,
   placement: BodyParserPlacement = 'none',
 ): TestApp {
+  return appWith(options, placement === 'json-before' ? [express.json()] : []);
+}
+
+/** Like {@link createApp}, with the router mounted between the `before` and `after` middleware. */
+export function appWith(
+  options: MercadoPagoNotificationsOptions,
+  before: RequestHandler[] = [],
+  after: RequestHandler[] = [],
+): TestApp {
   const app = express();
-  if (placement === 'json-before') app.use(express.json());
+  for (const middleware of before) app.use(middleware);
   const mp = mercadoPagoNotifications(options);
   const events: AnyMercadoPagoEvent[] = [];
   const errors: TestApp['errors'] = [];
   mp.onAny((event) => void events.push(event));
   mp.onError((error, event) => void errors.push({ error, event }));
   app.use('/mp', mp);
+  for (const middleware of after) app.use(middleware);
   return { app, mp, events, errors };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Express } from 'express';
 import { signNotification } from '../../src/index.js';
-import type { DeliveryFixture } from './fixtures.js';
+import { FIXTURE_SECRET, type DeliveryFixture } from './fixtures.js';
 
 /** A delivery ready to send: query, headers and the exact body text. */
 export interface OutgoingDelivery {
@@ -73,6 +73,16 @@ export function signedWebhook({
   };
 }
 
+/** A payment webhook for `id` signed with the fixture secret at the current time (a fresh x-request-id unless given). */
+export function paymentWebhook(id: string, requestId?: string): OutgoingDelivery {
+  return signedWebhook({
+    secret: FIXTURE_SECRET,
+    dataId: id,
+    type: 'payment',
+    ...(requestId === undefined ? {} : { requestId }),
+  });
+}
+
 /** The IPN ("Feed v2.0") copy of a payment or merchant order notification. */
 export function ipnDelivery(
   topic: string,
@@ -90,6 +100,25 @@ export function ipnDelivery(
       'x-signature': `ts=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`,
     },
     body: JSON.stringify({ resource: `https://api.mercadolibre.com/collections/notifications/${id}`, topic }),
+  };
+}
+
+/** The documented body of a Wallet Connect agreement notification (a fresh notification id); `overrides` win. */
+export function walletConnectBody(
+  agreementId: string,
+  status: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    id: randomUUID().replace(/-/g, ''),
+    type: 'wallet_connect',
+    entity: 'agreement',
+    action: 'status.updated',
+    date: '2026-03-10T12:01:00Z',
+    model_version: 1,
+    version: 0,
+    data: { id: agreementId, status },
+    ...overrides,
   };
 }
 

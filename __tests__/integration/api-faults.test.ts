@@ -1,29 +1,23 @@
 import { createServer } from 'node:net';
-import { startFakeMercadoPagoApi, type FakeMercadoPagoApi } from '../../src/testing/fake-api.js';
+import {
+  startFakeMercadoPagoApi,
+  type FakeApiFault,
+  type FakeMercadoPagoApi,
+} from '../../src/testing/fake-api.js';
 import { signNotification, type MercadoPagoNotificationsOptions } from '../../src/index.js';
 import { createApp } from '../helpers/app.js';
+import { answerOf } from '../helpers/answers.js';
 import {
   ipnDelivery,
+  paymentWebhook,
   send,
-  signedWebhook,
   withHeaders,
   type OutgoingDelivery,
 } from '../helpers/deliveries.js';
-import { FIXTURE_SECRET } from '../helpers/fixtures.js';
+import { TOKEN, apiOptions, storePayment } from '../helpers/fake-api.js';
+import { sleep } from '../helpers/timing.js';
 
 // ---- local helpers -------------------------------------------------------------------------------------
-
-const TOKEN = 'APP_USR-api-faults-test-token';
-
-type Answer = Awaited<ReturnType<typeof send>>;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Status and error code of an answer, so one assertion checks both. */
-function answerOf(res: Answer): [number, string | undefined] {
-  const body = res.body as { error?: { code?: string } } | undefined;
-  return [res.status, body?.error?.code];
-}
 
 /** A port on 127.0.0.1 with nothing listening: bound once, then released. */
 async function closedPort(): Promise<number> {
@@ -33,35 +27,6 @@ async function closedPort(): Promise<number> {
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
   return port;
-}
-
-/** Small budgets keep the suite fast: one read may take 150 ms, listeners 1 s. */
-function options(
-  apiUrl: string,
-  extra: Partial<MercadoPagoNotificationsOptions> = {},
-): MercadoPagoNotificationsOptions {
-  return {
-    secret: FIXTURE_SECRET,
-    accessToken: TOKEN,
-    apiBaseUrl: apiUrl,
-    fetchTimeoutMs: 150,
-    handlerTimeoutMs: 1_000,
-    ...extra,
-  };
-}
-
-const PAYMENT = {
-  status: 'approved',
-  status_detail: 'accredited',
-  date_last_updated: '2026-01-02T10:00:00.000-04:00',
-};
-
-function paymentPath(id: string): string {
-  return `/v1/payments/${id}`;
-}
-
-function paymentWebhook(id: string): OutgoingDelivery {
-  return signedWebhook({ secret: FIXTURE_SECRET, dataId: id, type: 'payment' });
 }
 
 const startedApis: FakeMercadoPagoApi[] = [];
@@ -74,11 +39,25 @@ afterAll(() => Promise.all(startedApis.map((api) => api.close())));
 async function scenario(extra: Partial<MercadoPagoNotificationsOptions> = {}) {
   const api = await startFakeMercadoPagoApi({ accessTokens: [TOKEN] });
   startedApis.push(api);
-  const storePayment = (id: string): string => {
-    api.set(paymentPath(id), { id: Number(id), ...PAYMENT });
-    return paymentPath(id);
-  };
-  return { api, storePayment, ...createApp(options(api.url, extra)) };
+  // Small budgets keep the suite fast: one read may take 150 ms, listeners 1 s.
+  const options = apiOptions(api, { fetchTimeoutMs: 150, handlerTimeoutMs: 1_000, ...extra });
+  return { api, ...createApp(options) };
+}
+
+/**
+ * Sends the webhook of payment `id` to a fresh scenario whose first reads of that payment meet `faults`;
+ * resolves with the answer, the emitted events and how many reads the API saw.
+ */
+async function sendWithFaults(
+  id: string,
+  faults: FakeApiFault[],
+  extra: Partial<MercadoPagoNotificationsOptions> = {},
+) {
+  const { api, app, events } = await scenario(extra);
+  const path = storePayment(api, id);
+  api.fail(path, ...faults);
+  const answer = answerOf(await send(app, paymentWebhook(id)));
+  return { answer, events, reads: api.readsOf(path) };
 }
 
 // ---- tests ---------------------------------------------------------------------------------------------
@@ -87,20 +66,18 @@ describe('API 5xx and 429', () => {
   it.concurrent(
     'emits the event when the API answers 503 once and recovers on the retry within the same delivery',
     async () => {
-      const { api, app, events, storePayment } = await scenario();
-      const path = storePayment('5001');
-      api.fail(path, { status: 503 });
-      expect(answerOf(await send(app, paymentWebhook('5001')))).toEqual([200, undefined]);
+      const { answer, events, reads } = await sendWithFaults('5001', [{ status: 503 }]);
+      expect(answer).toEqual([200, undefined]);
       expect(events.map((e) => e.name)).toEqual(['payment.approved']);
-      expect(api.readsOf(path)).toBe(2);
+      expect(reads).toBe(2);
     },
   );
 
   it.concurrent(
     'responds 502 API_UNAVAILABLE and emits nothing when the API answers 503 twice, then emits on the redelivery',
     async () => {
-      const { api, app, events, storePayment } = await scenario();
-      const path = storePayment('5002');
+      const { api, app, events } = await scenario();
+      const path = storePayment(api, '5002');
       api.fail(path, { status: 503 }, { status: 503 });
       const delivery = paymentWebhook('5002');
       expect(answerOf(await send(app, delivery))).toEqual([502, 'API_UNAVAILABLE']);
@@ -114,8 +91,8 @@ describe('API 5xx and 429', () => {
   );
 
   it('waits for Retry-After before the single retry when the API answers 429', async () => {
-    const { api, app, events, storePayment } = await scenario();
-    const path = storePayment('5003');
+    const { api, app, events } = await scenario();
+    const path = storePayment(api, '5003');
     api.fail(path, { status: 429, headers: { 'retry-after': '1' } });
     const answer = send(app, paymentWebhook('5003')).then((res) => res);
     await sleep(600); // past the default retry pause, well before the 1 s the API asked for
@@ -126,59 +103,61 @@ describe('API 5xx and 429', () => {
   });
 
   it.concurrent('responds 502 API_UNAVAILABLE and emits nothing when the API answers 429 twice', async () => {
-    const { api, app, events, storePayment } = await scenario();
-    const path = storePayment('5004');
-    api.fail(
-      path,
-      { status: 429, headers: { 'retry-after': '0' } },
-      { status: 429, headers: { 'retry-after': '0' } },
-    );
-    expect(answerOf(await send(app, paymentWebhook('5004')))).toEqual([502, 'API_UNAVAILABLE']);
+    const tooMany = { status: 429, headers: { 'retry-after': '0' } };
+    const { answer, events, reads } = await sendWithFaults('5004', [tooMany, tooMany]);
+    expect(answer).toEqual([502, 'API_UNAVAILABLE']);
     expect(events).toHaveLength(0);
-    expect(api.readsOf(path)).toBe(2);
+    expect(reads).toBe(2);
   });
 });
 
 describe('API timeouts and network errors', () => {
-  it.concurrent(
-    'responds 504 API_TIMEOUT and emits nothing when both reads take longer than fetchTimeoutMs',
-    async () => {
-      const { api, app, events, storePayment } = await scenario({ fetchTimeoutMs: 100 });
-      const path = storePayment('6001');
-      api.fail(path, { delayMs: 1_000 }, { delayMs: 1_000 });
-      expect(answerOf(await send(app, paymentWebhook('6001')))).toEqual([504, 'API_TIMEOUT']);
-      expect(events).toHaveLength(0);
-      expect(api.readsOf(path)).toBe(2);
-    },
-  );
+  const slow: FakeApiFault = { delayMs: 1_000 };
 
-  it.concurrent('emits the event when only the first read takes longer than fetchTimeoutMs', async () => {
-    const { api, app, events, storePayment } = await scenario({ fetchTimeoutMs: 100 });
-    const path = storePayment('6002');
-    api.fail(path, { delayMs: 1_000 });
-    expect(answerOf(await send(app, paymentWebhook('6002')))).toEqual([200, undefined]);
-    expect(events.map((e) => e.name)).toEqual(['payment.approved']);
-    expect(api.readsOf(path)).toBe(2);
+  it.concurrent.each<
+    [string, string, FakeApiFault[], Partial<MercadoPagoNotificationsOptions>, [number, string]]
+  >([
+    [
+      'responds 504 API_TIMEOUT and emits nothing when both reads take longer than fetchTimeoutMs',
+      '6001',
+      [slow, slow],
+      { fetchTimeoutMs: 100 },
+      [504, 'API_TIMEOUT'],
+    ],
+    [
+      'responds 502 API_UNAVAILABLE and emits nothing when the API resets the connection twice',
+      '6003',
+      ['reset', 'reset'],
+      {},
+      [502, 'API_UNAVAILABLE'],
+    ],
+    [
+      'responds 502 API_UNAVAILABLE and emits nothing when the API answers malformed JSON twice',
+      '6006',
+      ['malformed-json', 'malformed-json'],
+      {},
+      [502, 'API_UNAVAILABLE'],
+    ],
+  ])('%s', async (_title, id, faults, extra, expected) => {
+    const { answer, events, reads } = await sendWithFaults(id, faults, extra);
+    expect(answer).toEqual(expected);
+    expect(events).toHaveLength(0);
+    expect(reads).toBe(2);
   });
 
-  it.concurrent(
-    'responds 502 API_UNAVAILABLE and emits nothing when the API resets the connection twice',
-    async () => {
-      const { api, app, events, storePayment } = await scenario();
-      const path = storePayment('6003');
-      api.fail(path, 'reset', 'reset');
-      expect(answerOf(await send(app, paymentWebhook('6003')))).toEqual([502, 'API_UNAVAILABLE']);
-      expect(events).toHaveLength(0);
-      expect(api.readsOf(path)).toBe(2);
-    },
-  );
-
-  it.concurrent('emits the event when the API resets the connection once', async () => {
-    const { api, app, events, storePayment } = await scenario();
-    const path = storePayment('6004');
-    api.fail(path, 'reset');
-    expect(answerOf(await send(app, paymentWebhook('6004')))).toEqual([200, undefined]);
+  it.concurrent.each<[string, string, FakeApiFault, Partial<MercadoPagoNotificationsOptions>]>([
+    [
+      'emits the event when only the first read takes longer than fetchTimeoutMs',
+      '6002',
+      slow,
+      { fetchTimeoutMs: 100 },
+    ],
+    ['emits the event when the API resets the connection once', '6004', 'reset', {}],
+  ])('%s', async (_title, id, fault, extra) => {
+    const { answer, events, reads } = await sendWithFaults(id, [fault], extra);
+    expect(answer).toEqual([200, undefined]);
     expect(events.map((e) => e.name)).toEqual(['payment.approved']);
+    expect(reads).toBe(2);
   });
 
   it.concurrent(
@@ -192,27 +171,14 @@ describe('API timeouts and network errors', () => {
       expect(events).toHaveLength(0);
     },
   );
-
-  it.concurrent(
-    'responds 502 API_UNAVAILABLE and emits nothing when the API answers malformed JSON twice',
-    async () => {
-      const { api, app, events, storePayment } = await scenario();
-      const path = storePayment('6006');
-      api.fail(path, 'malformed-json', 'malformed-json');
-      expect(answerOf(await send(app, paymentWebhook('6006')))).toEqual([502, 'API_UNAVAILABLE']);
-      expect(events).toHaveLength(0);
-    },
-  );
 });
 
 describe('API 404, 401 and signature failures', () => {
   it.concurrent('emits the event when a 404 right after creation turns into 200 on the retry', async () => {
-    const { api, app, events, storePayment } = await scenario();
-    const path = storePayment('7001');
-    api.fail(path, { status: 404 });
-    expect(answerOf(await send(app, paymentWebhook('7001')))).toEqual([200, undefined]);
+    const { answer, events, reads } = await sendWithFaults('7001', [{ status: 404 }]);
+    expect(answer).toEqual([200, undefined]);
     expect(events.map((e) => [e.name, e.resourceId])).toEqual([['payment.approved', '7001']]);
-    expect(api.readsOf(path)).toBe(2);
+    expect(reads).toBe(2);
   });
 
   it.concurrent(
@@ -221,7 +187,7 @@ describe('API 404, 401 and signature failures', () => {
       const { api, app, events } = await scenario();
       expect(answerOf(await send(app, paymentWebhook('7002')))).toEqual([404, 'RESOURCE_NOT_FOUND']);
       expect(events).toHaveLength(0);
-      expect(api.readsOf(paymentPath('7002'))).toBe(2);
+      expect(api.readsOf('/v1/payments/7002')).toBe(2);
     },
   );
 
@@ -231,15 +197,15 @@ describe('API 404, 401 and signature failures', () => {
       const { api, app, events } = await scenario();
       expect(answerOf(await send(app, ipnDelivery('payment', '7003')))).toEqual([404, 'RESOURCE_NOT_FOUND']);
       expect(events).toHaveLength(0);
-      expect(api.readsOf(paymentPath('7003'))).toBe(2);
+      expect(api.readsOf('/v1/payments/7003')).toBe(2);
     },
   );
 
   it.concurrent(
     'responds 502 API_UNAUTHORIZED after a single read when the API refuses the token, without echoing it',
     async () => {
-      const { api, app, events, storePayment } = await scenario({ accessToken: 'APP_USR-revoked-token' });
-      const path = storePayment('7004');
+      const { api, app, events } = await scenario({ accessToken: 'APP_USR-revoked-token' });
+      const path = storePayment(api, '7004');
       const res = await send(app, paymentWebhook('7004'));
       expect(answerOf(res)).toEqual([502, 'API_UNAUTHORIZED']);
       expect(res.text).not.toContain('APP_USR-revoked-token');
@@ -292,9 +258,9 @@ describe('API 404, 401 and signature failures', () => {
   it.concurrent.each(brokenSignatures)(
     'responds 401 without reading the API when %s',
     async (_label, breakIt, code) => {
-      const { api, app, events, storePayment } = await scenario();
-      storePayment('8001');
-      storePayment('8002');
+      const { api, app, events } = await scenario();
+      storePayment(api, '8001');
+      storePayment(api, '8002');
       expect(answerOf(await send(app, breakIt(paymentWebhook('8001'))))).toEqual([401, code]);
       expect(api.requests).toHaveLength(0);
       expect(events).toHaveLength(0);

@@ -5,36 +5,30 @@ import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type RequestHandler } from 'express';
 import request from 'supertest';
-import {
-  mercadoPagoNotifications,
-  signNotification,
-  type AnyMercadoPagoEvent,
-  type MercadoPagoNotificationsOptions,
-} from '../../src/index.js';
-import { startFakeMercadoPagoApi, type FakeMercadoPagoApi } from '../../src/testing/fake-api.js';
-import { createApp, type TestApp } from '../helpers/app.js';
+import type { MercadoPagoNotificationsOptions } from '../../src/index.js';
+import { appWith, createApp, type TestApp } from '../helpers/app.js';
 import {
   fromFixture,
   ipnDelivery,
   send,
   signedWebhook,
   urlOf,
+  walletConnectBody,
   withHeaders,
   type OutgoingDelivery,
 } from '../helpers/deliveries.js';
+import { apiOptions, useFakeApi } from '../helpers/fake-api.js';
 import { FIXTURE_SECRET, loadDelivery, loadResource } from '../helpers/fixtures.js';
+import {
+  NOW_MS,
+  NOW_S,
+  PAYMENT,
+  PAYMENT_ID,
+  PAYMENT_PATH,
+  signedPayment,
+  signedWithoutDataId,
+} from '../helpers/payment.js';
 
-const TOKEN = 'APP_USR-body-parsing-token';
-const NOW_MS = Date.UTC(2026, 0, 15);
-const NOW_S = NOW_MS / 1000;
-const PAYMENT_ID = '4242';
-const PAYMENT_PATH = `/v1/payments/${PAYMENT_ID}`;
-const PAYMENT = {
-  id: 4242,
-  status: 'approved',
-  status_detail: 'accredited',
-  date_last_updated: '2026-01-14T23:59:00Z',
-};
 const BIG_ID = '233000061680860123';
 const CHARGEBACK_PATH = `/v1/chargebacks/${BIG_ID}`;
 const AGREEMENT_ID = '22abcd1235ed497f945f755fcaba3c6c';
@@ -42,13 +36,8 @@ const AGREEMENT_PATH = `/v2/wallet_connect/agreements/${AGREEMENT_ID}`;
 /** Supertest fails a request that takes longer than this instead of letting a hung router reach jest's timeout. */
 const ANSWER_WITHIN_MS = 5_000;
 
-let api: FakeMercadoPagoApi;
-beforeAll(async () => {
-  api = await startFakeMercadoPagoApi({ accessTokens: [TOKEN] });
-});
-afterAll(() => api.close());
+const api = useFakeApi();
 beforeEach(() => {
-  api.reset();
   api.set(PAYMENT_PATH, PAYMENT);
   api.set(CHARGEBACK_PATH, loadResource('chargeback').resource);
   api.set(AGREEMENT_PATH, loadResource('wallet-connect-agreement-confirmed').resource);
@@ -57,25 +46,7 @@ beforeEach(() => {
 function baseOptions(
   options: Partial<MercadoPagoNotificationsOptions> = {},
 ): MercadoPagoNotificationsOptions {
-  return { secret: FIXTURE_SECRET, accessToken: TOKEN, apiBaseUrl: api.url, now: () => NOW_MS, ...options };
-}
-
-/** Mounts the router at /mp between `before` and `after` middleware, recording events and errors. */
-function appWith(
-  options: MercadoPagoNotificationsOptions,
-  before: RequestHandler[] = [],
-  after: RequestHandler[] = [],
-): TestApp {
-  const app = express();
-  for (const middleware of before) app.use(middleware);
-  const mp = mercadoPagoNotifications(options);
-  const events: AnyMercadoPagoEvent[] = [];
-  const errors: TestApp['errors'] = [];
-  mp.onAny((event) => void events.push(event));
-  mp.onError((error, event) => void errors.push({ error, event }));
-  app.use('/mp', mp);
-  for (const middleware of after) app.use(middleware);
-  return { app, mp, events, errors };
+  return apiOptions(api, { now: () => NOW_MS, ...options });
 }
 
 /** Reads and discards the request stream without leaving a body behind, as a logging or proxy middleware might. */
@@ -93,33 +64,9 @@ const PLACEMENTS: readonly Placement[] = [
   ['express.json() mounted after the router', (o) => appWith(o, [], [express.json()])],
 ];
 
-const payment = (overrides: Partial<Parameters<typeof signedWebhook>[0]> = {}) =>
-  signedWebhook({
-    secret: FIXTURE_SECRET,
-    dataId: PAYMENT_ID,
-    type: 'payment',
-    ts: NOW_S - 10,
-    ...overrides,
-  });
-
-/** A delivery signed without data.id whose query carries only `query`: the resource id comes from the body. */
-function bodyClassified(query: Record<string, string>, body: string): OutgoingDelivery {
-  const requestId = randomUUID();
-  return {
-    path: '/mp/webhooks',
-    query,
-    headers: {
-      'content-type': 'application/json',
-      'x-request-id': requestId,
-      'x-signature': signNotification({ secret: FIXTURE_SECRET, requestId, ts: NOW_S - 10 }),
-    },
-    body,
-  };
-}
-
 /** The chargeback webhook with no data.id in the query: the id above 2^53 is only in the raw body. */
 const chargebackFromBody = (): OutgoingDelivery =>
-  bodyClassified(
+  signedWithoutDataId(
     { type: 'topic_chargebacks_wh' },
     `{"actions":["changed_case_status"],"type":"topic_chargebacks_wh","user_id":634060442,"data":{"id":${BIG_ID},"payment_id":81968653106}}`,
   );
@@ -129,7 +76,7 @@ const timed = (test: request.Test) => test.timeout(ANSWER_WITHIN_MS);
 describe.each(PLACEMENTS)('with %s', (_label, build) => {
   it('emits payment.approved for a signed payment webhook', async () => {
     const { app, events } = build(baseOptions());
-    await timed(send(app, payment())).expect(200);
+    await timed(send(app, signedPayment())).expect(200);
     expect(events.map((e) => [e.name, e.verifiedBy])).toEqual([['payment.approved', 'signature+api']]);
   });
 
@@ -141,7 +88,7 @@ describe.each(PLACEMENTS)('with %s', (_label, build) => {
 
   it('classifies a body-only Point delivery from the body it received', async () => {
     const { app, events } = build(baseOptions());
-    const delivery = bodyClassified(
+    const delivery = signedWithoutDataId(
       { topic: 'point_integration_wh' },
       JSON.stringify({ id: 'intent-77', state: 'FINISHED' }),
     );
@@ -159,7 +106,7 @@ describe.each(PLACEMENTS)('with %s', (_label, build) => {
 
   it('answers a delivery with no body from its signed query', async () => {
     const { app, events } = build(baseOptions());
-    const delivery = payment();
+    const delivery = signedPayment();
     const test = request(app).post(urlOf(delivery)).timeout(ANSWER_WITHIN_MS);
     for (const [name, value] of Object.entries(delivery.headers))
       if (name !== 'content-type') test.set(name, value);
@@ -211,7 +158,7 @@ describe('big integers in the body', () => {
 describe('body size', () => {
   /** A signed payment webhook whose JSON body is exactly `bytes` long. */
   function paddedPayment(bytes: number): OutgoingDelivery {
-    const delivery = payment({ body: { type: 'payment', data: { id: PAYMENT_ID }, pad: '' } });
+    const delivery = signedPayment({ body: { type: 'payment', data: { id: PAYMENT_ID }, pad: '' } });
     const pad = 'x'.repeat(bytes - Buffer.byteLength(delivery.body));
     const body = JSON.stringify({ type: 'payment', data: { id: PAYMENT_ID }, pad });
     expect(Buffer.byteLength(body)).toBe(bytes);
@@ -245,7 +192,7 @@ describe('body size', () => {
 
   it('responds 413 BODY_TOO_LARGE for a chunked body without Content-Length that crosses the limit', async () => {
     const { app, events } = createApp(baseOptions({ bodyLimitBytes: 1024 }));
-    const delivery = payment();
+    const delivery = signedPayment();
     const server: Server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     try {
@@ -294,25 +241,25 @@ describe('bodies that are only a hint', () => {
     ['a JSON string', '"payment"'],
   ])('verifies a signed query whose body is %s', async (_label, body) => {
     const { app, events } = createApp(baseOptions());
-    await timed(send(app, { ...payment(), body })).expect(200);
+    await timed(send(app, { ...signedPayment(), body })).expect(200);
     expect(events.map((e) => [e.name, e.verifiedBy])).toEqual([['payment.approved', 'signature+api']]);
   });
 
   it('verifies a signed query with a garbage body when express.text() runs before', async () => {
     const { app, events } = appWith(baseOptions(), [express.text({ type: '*/*' })]);
-    await timed(send(app, { ...payment(), body: '<xml>nope</xml>' })).expect(200);
+    await timed(send(app, { ...signedPayment(), body: '<xml>nope</xml>' })).expect(200);
     expect(events.map((e) => e.name)).toEqual(['payment.approved']);
   });
 
   it('answers (and does not hang) when a middleware consumed the stream and left no body', async () => {
     const { app, events } = appWith(baseOptions(), [drainStream]);
-    await timed(send(app, payment())).expect(200);
+    await timed(send(app, signedPayment())).expect(200);
     expect(events.map((e) => e.name)).toEqual(['payment.approved']);
   });
 
   it('reads the stream itself when express.json() skipped a text/plain request', async () => {
     const { app, events } = createApp(baseOptions(), 'json-before');
-    const delivery = bodyClassified(
+    const delivery = signedWithoutDataId(
       { topic: 'point_integration_wh' },
       JSON.stringify({ id: 'intent-9', state: 'FINISHED' }),
     );
@@ -323,7 +270,7 @@ describe('bodies that are only a hint', () => {
   it('takes the resource id from the signed query, not from a body that names another payment', async () => {
     api.set('/v1/payments/9999', { ...PAYMENT, id: 9999 });
     const { app, events } = createApp(baseOptions());
-    await send(app, payment({ body: { type: 'payment', data: { id: '9999' }, id: 1 } })).expect(200);
+    await send(app, signedPayment({ body: { type: 'payment', data: { id: '9999' }, id: 1 } })).expect(200);
     expect(events.map((e) => e.resourceId)).toEqual([PAYMENT_ID]);
     expect(api.readsOf('/v1/payments/9999')).toBe(0);
   });
@@ -352,7 +299,7 @@ describe('requests that are not deliveries', () => {
     ['topic', () => `/mp/ipn?id=${PAYMENT_ID}&topic=payment&topic=merchant_order`],
   ])('responds 400 INVALID_DELIVERY when the query repeats %s', async (_key, url) => {
     const { app, events } = createApp(baseOptions());
-    const delivery = payment();
+    const delivery = signedPayment();
     const test = request(app).post(url(delivery));
     for (const [name, value] of Object.entries(delivery.headers)) test.set(name, value);
     const res = await timed(test.send(delivery.body)).expect(400);
@@ -375,39 +322,37 @@ describe('requests that are not deliveries', () => {
 });
 
 describe('paths', () => {
-  const walletConnectBody = (status: string) => ({
-    id: randomUUID().replace(/-/g, ''),
-    type: 'wallet_connect',
-    entity: 'agreement',
-    action: 'status.updated',
-    date: '2026-01-14T23:59:00Z',
-    model_version: 1,
-    version: 0,
-    data: { id: AGREEMENT_ID, status },
+  const agreementConfirmed = () =>
+    walletConnectBody(AGREEMENT_ID, 'confirmed_by_user', { date: '2026-01-14T23:59:00Z' });
+
+  /** A signed Wallet Connect delivery with a query, sent to `path`. */
+  const signedWalletConnect = (path: string): OutgoingDelivery => ({
+    ...signedWebhook({
+      secret: FIXTURE_SECRET,
+      dataId: AGREEMENT_ID,
+      type: 'wallet_connect',
+      ts: NOW_S - 10,
+      body: agreementConfirmed(),
+    }),
+    path,
   });
 
   /** [format, delivery for a route path, expected event name, expected verifiedBy]. */
   const FORMATS: ReadonlyArray<[string, (path: string) => OutgoingDelivery, string, string]> = [
-    ['a signed Webhook', (path) => ({ ...payment(), path }), 'payment.approved', 'signature+api'],
+    ['a signed Webhook', (path) => ({ ...signedPayment(), path }), 'payment.approved', 'signature+api'],
     ['an IPN', (path) => ipnDelivery('payment', PAYMENT_ID, randomUUID(), path), 'payment.approved', 'api'],
     [
       'a signed Wallet Connect delivery with a query',
-      (path) => ({
-        ...signedWebhook({
-          secret: FIXTURE_SECRET,
-          dataId: AGREEMENT_ID,
-          type: 'wallet_connect',
-          ts: NOW_S - 10,
-          body: walletConnectBody('confirmed_by_user'),
-        }),
-        path,
-      }),
+      signedWalletConnect,
       'agreement.confirmed',
       'signature+api',
     ],
     [
       'a signed Wallet Connect delivery recognised from its body',
-      (path) => ({ ...bodyClassified({}, JSON.stringify(walletConnectBody('confirmed_by_user'))), path }),
+      (path) => ({
+        ...signedWithoutDataId({}, JSON.stringify(agreementConfirmed())),
+        path,
+      }),
       'agreement.confirmed',
       'signature+api',
     ],
@@ -417,7 +362,7 @@ describe('paths', () => {
         path,
         query: { 'data.id': AGREEMENT_ID, type: 'wallet_connect' },
         headers: { 'content-type': 'application/json', 'x-request-id': randomUUID() },
-        body: JSON.stringify(walletConnectBody('confirmed_by_user')),
+        body: JSON.stringify(agreementConfirmed()),
       }),
       'agreement.confirmed',
       'api',
@@ -440,16 +385,9 @@ describe('paths', () => {
     api.set('/v1/payments/4343', { ...PAYMENT, id: 4343 });
     const options = baseOptions({ paths: { webhooks: '/hooks', ipn: '/feed', walletConnect: '/wc' } });
     const { app, events } = createApp(options);
-    await timed(send(app, { ...payment(), path: '/mp/hooks' })).expect(200);
+    await timed(send(app, { ...signedPayment(), path: '/mp/hooks' })).expect(200);
     await timed(send(app, ipnDelivery('payment', '4343', randomUUID(), '/mp/feed'))).expect(200);
-    const walletConnect = signedWebhook({
-      secret: FIXTURE_SECRET,
-      dataId: AGREEMENT_ID,
-      type: 'wallet_connect',
-      ts: NOW_S - 10,
-      body: walletConnectBody('confirmed_by_user'),
-    });
-    await timed(send(app, { ...walletConnect, path: '/mp/wc' })).expect(200);
+    await timed(send(app, signedWalletConnect('/mp/wc'))).expect(200);
     expect(events.map((e) => [e.name, e.resourceId])).toEqual([
       ['payment.approved', PAYMENT_ID],
       ['payment.approved', '4343'],
@@ -457,7 +395,7 @@ describe('paths', () => {
     ]);
 
     for (const path of ['/mp/webhooks', '/mp/ipn', '/mp/wallet-connect']) {
-      await timed(send(app, { ...payment(), path })).expect(404);
+      await timed(send(app, { ...signedPayment(), path })).expect(404);
     }
     expect(events).toHaveLength(3);
   });
@@ -466,8 +404,8 @@ describe('paths', () => {
     api.set('/v1/payments/4343', { ...PAYMENT, id: 4343 });
     const { app, events } = createApp(baseOptions({ paths: { ipn: '/feed' } }));
     await timed(send(app, ipnDelivery('payment', '4343', randomUUID(), '/mp/feed'))).expect(200);
-    await timed(send(app, { ...payment(), path: '/mp/webhooks' })).expect(200);
-    await timed(send(app, { ...payment(), path: '/mp/ipn' })).expect(404);
+    await timed(send(app, { ...signedPayment(), path: '/mp/webhooks' })).expect(200);
+    await timed(send(app, { ...signedPayment(), path: '/mp/ipn' })).expect(404);
     expect(events.map((e) => e.resourceId)).toEqual(['4343', PAYMENT_ID]);
   });
 });

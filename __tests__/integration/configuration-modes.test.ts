@@ -2,7 +2,6 @@
 // per seller, and the failures of tokens (refused by the API, resolver throwing). Real HTTP to the fake API.
 import { randomUUID } from 'node:crypto';
 import type { AccessTokenContext, MercadoPagoNotificationsOptions } from '../../src/index.js';
-import { startFakeMercadoPagoApi, type FakeMercadoPagoApi } from '../../src/testing/fake-api.js';
 import { createApp } from '../helpers/app.js';
 import {
   ipnDelivery,
@@ -11,60 +10,28 @@ import {
   withHeaders,
   type OutgoingDelivery,
 } from '../helpers/deliveries.js';
+import { TOKEN, useFakeApi } from '../helpers/fake-api.js';
 import { FIXTURE_SECRET } from '../helpers/fixtures.js';
+import { NOW_MS, NOW_S, PAYMENT, PAYMENT_ID, PAYMENT_PATH, signedPayment } from '../helpers/payment.js';
+import { sleep } from '../helpers/timing.js';
 
-const TOKEN = 'APP_USR-config-token-0000000000000000';
 const SELLER_A = 'APP_USR-seller-a-token-1111111111111111';
 const SELLER_B = 'APP_USR-seller-b-token-2222222222222222';
-const NOW_MS = Date.UTC(2026, 0, 15);
-const NOW_S = NOW_MS / 1000;
-const PAYMENT_ID = '4242';
-const PAYMENT_PATH = `/v1/payments/${PAYMENT_ID}`;
-const PAYMENT = {
-  id: 4242,
-  status: 'approved',
-  status_detail: 'accredited',
-  date_last_updated: '2026-01-14T23:59:00Z',
-};
 const AGREEMENT_ID = '22abcd1235ed497f945f755fcaba3c6c';
 
-let api: FakeMercadoPagoApi;
-beforeAll(async () => {
-  api = await startFakeMercadoPagoApi({ accessTokens: [TOKEN, SELLER_A, SELLER_B] });
-});
-afterAll(() => api.close());
-beforeEach(() => {
-  api.reset();
-  api.set(PAYMENT_PATH, PAYMENT);
-});
+const api = useFakeApi(SELLER_A, SELLER_B);
+beforeEach(() => api.set(PAYMENT_PATH, PAYMENT));
 
+/** The router on the fake API and the injected clock, with exactly the secret and token `options` give. */
 function appFor(options: MercadoPagoNotificationsOptions) {
   return createApp({ apiBaseUrl: api.url, now: () => NOW_MS, ...options });
 }
 
-const payment = (overrides: Partial<Parameters<typeof signedWebhook>[0]> = {}) =>
-  signedWebhook({
-    secret: FIXTURE_SECRET,
-    dataId: PAYMENT_ID,
-    type: 'payment',
-    ts: NOW_S - 10,
-    ...overrides,
-  });
-
 /** A Webhooks-format delivery with no x-signature at all. */
 const unsignedWebhook = (dataId = PAYMENT_ID, type = 'payment', body?: unknown): OutgoingDelivery =>
-  withHeaders(
-    signedWebhook({
-      secret: FIXTURE_SECRET,
-      dataId,
-      type,
-      ts: NOW_S - 10,
-      ...(body === undefined ? {} : { body }),
-    }),
-    {
-      'x-signature': undefined,
-    },
-  );
+  withHeaders(signedPayment({ dataId, type, ...(body === undefined ? {} : { body }) }), {
+    'x-signature': undefined,
+  });
 
 const unsignedWalletConnect = (): OutgoingDelivery => ({
   path: '/mp/wallet-connect',
@@ -109,7 +76,7 @@ describe('requireSignature: true', () => {
 
   it('still emits payment.approved for a signed Webhook', async () => {
     const { app, events } = appFor({ secret: FIXTURE_SECRET, accessToken: TOKEN, requireSignature: true });
-    await send(app, payment()).expect(200);
+    await send(app, signedPayment()).expect(200);
     expect(events.map((e) => [e.name, e.verifiedBy])).toEqual([['payment.approved', 'signature+api']]);
   });
 });
@@ -132,7 +99,7 @@ describe('no accessToken (secret only)', () => {
 
   it('emits notification.received for a signed Webhook, reading nothing', async () => {
     const { app, events } = appFor({ secret: FIXTURE_SECRET });
-    await send(app, payment()).expect(200);
+    await send(app, signedPayment()).expect(200);
     expect(events.map((e) => [e.name, e.verifiedBy, e.resourceId, e.resource])).toEqual([
       ['notification.received', 'signature', PAYMENT_ID, undefined],
     ]);
@@ -142,9 +109,12 @@ describe('no accessToken (secret only)', () => {
 
 describe('no secret (accessToken only)', () => {
   it.each([
-    ['a signed Webhook', () => payment()],
+    ['a signed Webhook', () => signedPayment()],
     ['an unsigned Webhook', () => unsignedWebhook()],
-    ['a Webhook with a garbage x-signature', () => withHeaders(payment(), { 'x-signature': 'garbage' })],
+    [
+      'a Webhook with a garbage x-signature',
+      () => withHeaders(signedPayment(), { 'x-signature': 'garbage' }),
+    ],
     ['an IPN', () => ipnDelivery('payment', PAYMENT_ID)],
   ])('emits payment.approved verified by api for %s', async (_label, build) => {
     const { app, events } = appFor({ accessToken: TOKEN });
@@ -195,7 +165,7 @@ describe('accessToken resolver', () => {
     });
     await send(
       app,
-      payment({
+      signedPayment({
         body: {
           type: 'payment',
           action: 'payment.updated',
@@ -216,21 +186,18 @@ describe('accessToken resolver', () => {
     const { app, events } = appFor({
       secret: FIXTURE_SECRET,
       accessToken: async ({ userId }) => {
-        await new Promise((r) => setTimeout(r, 5));
+        await sleep(5);
         return tokens[userId ?? ''] ?? TOKEN;
       },
     });
     await send(
       app,
-      payment({ body: { type: 'payment', data: { id: PAYMENT_ID }, id: 1, user_id: 111 } }),
+      signedPayment({ body: { type: 'payment', data: { id: PAYMENT_ID }, id: 1, user_id: 111 } }),
     ).expect(200);
     await send(
       app,
-      signedWebhook({
-        secret: FIXTURE_SECRET,
+      signedPayment({
         dataId: '5151',
-        type: 'payment',
-        ts: NOW_S - 10,
         body: { type: 'payment', data: { id: '5151' }, id: 2, user_id: '222' },
       }),
     ).expect(200);
@@ -264,7 +231,7 @@ describe('accessToken resolver', () => {
         return TOKEN;
       },
     });
-    await send(app, payment({ secret: 'not-the-secret' })).expect(401);
+    await send(app, signedPayment({ secret: 'not-the-secret' })).expect(401);
     await send(
       app,
       signedWebhook({ secret: FIXTURE_SECRET, dataId: '123456', type: 'mp-connect', ts: NOW_S - 10 }),
@@ -278,7 +245,7 @@ describe('token failures', () => {
   it('responds 502 API_UNAUTHORIZED when the API refuses the token, without retrying or emitting', async () => {
     const refused = 'APP_USR-revoked-token-9999999999999999';
     const { app, events, errors } = appFor({ secret: FIXTURE_SECRET, accessToken: refused });
-    const res = await send(app, payment()).expect(502);
+    const res = await send(app, signedPayment()).expect(502);
     expect(res.body).toEqual({ error: { code: 'API_UNAUTHORIZED', message: expect.any(String) } });
     expect(res.text).not.toContain(refused);
     expect(api.requests.map((r) => [r.path, r.status])).toEqual([[PAYMENT_PATH, 401]]);
@@ -317,7 +284,7 @@ describe('token failures', () => {
     'responds 500 ACCESS_TOKEN_UNAVAILABLE when the resolver %s, leaking no token and reading nothing',
     async (_label, resolver) => {
       const { app, events, errors } = appFor({ secret: FIXTURE_SECRET, accessToken: resolver });
-      const res = await send(app, payment()).expect(500);
+      const res = await send(app, signedPayment()).expect(500);
       expect(res.body).toEqual({ error: { code: 'ACCESS_TOKEN_UNAVAILABLE', message: expect.any(String) } });
       expect(res.text).not.toContain(LEAKY);
       expect(res.text).not.toContain('vault');
@@ -338,7 +305,7 @@ describe('token failures', () => {
         return TOKEN;
       },
     });
-    const delivery = payment();
+    const delivery = signedPayment();
     await send(app, delivery).expect(500);
     fail = false;
     await send(app, delivery).expect(200);

@@ -1,66 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import { startFakeMercadoPagoApi, type FakeMercadoPagoApi } from '../../src/testing/fake-api.js';
 import {
   signNotification,
   type DeliveryStore,
   type MercadoPagoNotificationsOptions,
 } from '../../src/index.js';
 import { createApp } from '../helpers/app.js';
-import { ipnDelivery, send, signedWebhook, withHeaders } from '../helpers/deliveries.js';
+import { answerOf } from '../helpers/answers.js';
+import {
+  ipnDelivery,
+  paymentWebhook,
+  send,
+  signedWebhook,
+  walletConnectBody,
+  withHeaders,
+} from '../helpers/deliveries.js';
+import { apiOptions, storePayment, useFakeApi } from '../helpers/fake-api.js';
 import { FIXTURE_SECRET } from '../helpers/fixtures.js';
+import { sleep } from '../helpers/timing.js';
 
 // ---- local helpers -------------------------------------------------------------------------------------
 
-const TOKEN = 'APP_USR-dedup-test-token';
-
-type Answer = Awaited<ReturnType<typeof send>>;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Status and error code of an answer, so one assertion checks both. */
-function answerOf(res: Answer): [number, string | undefined] {
-  const body = res.body as { error?: { code?: string } } | undefined;
-  return [res.status, body?.error?.code];
-}
-
-let api: FakeMercadoPagoApi;
+const api = useFakeApi();
 
 function options(extra: Partial<MercadoPagoNotificationsOptions> = {}): MercadoPagoNotificationsOptions {
-  return {
-    secret: FIXTURE_SECRET,
-    accessToken: TOKEN,
-    apiBaseUrl: api.url,
-    handlerTimeoutMs: 1_000,
-    ...extra,
-  };
+  return apiOptions(api, { handlerTimeoutMs: 1_000, ...extra });
 }
 
-function paymentPath(id: string): string {
-  return `/v1/payments/${id}`;
-}
-
-function setPayment(id: string, status: string, statusDetail: string, lastUpdated: string): string {
-  api.set(paymentPath(id), {
-    id: Number(id),
-    status,
-    status_detail: statusDetail,
-    date_last_updated: lastUpdated,
-  });
-  return paymentPath(id);
-}
-
-function approvedPayment(id: string): string {
-  return setPayment(id, 'approved', 'accredited', '2026-01-02T10:00:00.000-04:00');
-}
-
-function paymentWebhook(id: string, requestId?: string) {
-  return signedWebhook({
-    secret: FIXTURE_SECRET,
-    dataId: id,
-    type: 'payment',
-    ...(requestId === undefined ? {} : { requestId }),
-  });
-}
+const approvedPayment = (id: string): string => storePayment(api, id);
 
 /** A store that fails every call, synchronously or by rejecting, as a dead Redis would. */
 function brokenStore(mode: 'throws' | 'rejects'): DeliveryStore {
@@ -81,12 +47,6 @@ function brokenStore(mode: 'throws' | 'rejects'): DeliveryStore {
   };
 }
 
-beforeAll(async () => {
-  api = await startFakeMercadoPagoApi({ accessTokens: [TOKEN] });
-});
-afterAll(() => api.close());
-beforeEach(() => api.reset());
-
 // ---- tests ---------------------------------------------------------------------------------------------
 
 describe('delivery dedup', () => {
@@ -94,16 +54,9 @@ describe('delivery dedup', () => {
     const agreementPath = '/v2/wallet_connect/agreements/aa11bb22cc33dd44ee55ff6600778899';
     api.set(agreementPath, { id: 'aa11bb22cc33dd44ee55ff6600778899', status: 'confirmed_by_user' });
     const { app, events } = createApp(options());
-    const body = {
+    const body = walletConnectBody('aa11bb22cc33dd44ee55ff6600778899', 'confirmed_by_user', {
       id: '44ae6c7564ed497f945f755fcaba9d99',
-      type: 'wallet_connect',
-      entity: 'agreement',
-      action: 'status.updated',
-      date: '2026-03-10T12:01:00Z',
-      model_version: 1,
-      version: 0,
-      data: { id: 'aa11bb22cc33dd44ee55ff6600778899', status: 'confirmed_by_user' },
-    };
+    });
     const copy = () =>
       signedWebhook({
         secret: FIXTURE_SECRET,
@@ -225,10 +178,10 @@ describe('event dedup', () => {
 
   it('emits pending then approved when the payment changes state between deliveries', async () => {
     const { app, events } = createApp(options());
-    setPayment('9103', 'pending', 'pending_waiting_payment', '2026-01-02T10:00:00.000-04:00');
+    storePayment(api, '9103', 'pending', 'pending_waiting_payment', '2026-01-02T10:00:00.000-04:00');
     expect(answerOf(await send(app, paymentWebhook('9103')))).toEqual([200, undefined]);
     expect(answerOf(await send(app, ipnDelivery('payment', '9103')))).toEqual([200, undefined]);
-    setPayment('9103', 'approved', 'accredited', '2026-01-02T10:05:00.000-04:00');
+    storePayment(api, '9103', 'approved', 'accredited', '2026-01-02T10:05:00.000-04:00');
     expect(answerOf(await send(app, ipnDelivery('payment', '9103')))).toEqual([200, undefined]);
     expect(answerOf(await send(app, paymentWebhook('9103')))).toEqual([200, undefined]);
     expect(events.map((e) => e.name)).toEqual(['payment.pending', 'payment.approved']);

@@ -3,10 +3,11 @@
 // accessToken only. Resources are served by the fake Mercado Pago API on 127.0.0.1.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeMercadoPagoApi, type FakeMercadoPagoApi } from '../../src/testing/fake-api.js';
+import type { FakeMercadoPagoApi } from '../../src/testing/fake-api.js';
 import type { EventName, MercadoPagoNotificationsOptions, VerifiedBy } from '../../src/index.js';
 import { createApp, type TestApp } from '../helpers/app.js';
 import { fromFixture, send } from '../helpers/deliveries.js';
+import { TOKEN, apiOptions, useFakeApi } from '../helpers/fake-api.js';
 import {
   DELIVERY_FIXTURES,
   FIXTURE_SECRET,
@@ -16,8 +17,8 @@ import {
   resourcePath,
   type DeliveryFixture,
 } from '../helpers/fixtures.js';
+import { sleep } from '../helpers/timing.js';
 
-const TOKEN = 'APP_USR-fixtures-token';
 const BOTH_SECRETS = [FIXTURE_SECRET, FIXTURE_TEST_MODE_SECRET];
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -296,15 +297,15 @@ function routeFor(fixture: DeliveryFixture): string {
 /** Fraud alerts are answered before they are processed: wait (bounded) for the event to arrive. */
 async function waitForEvents(testApp: TestApp, count: number): Promise<void> {
   const deadline = Date.now() + 3_000;
-  while (testApp.events.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  while (testApp.events.length < count && Date.now() < deadline) await sleep(10);
 }
 
-let api: FakeMercadoPagoApi;
-beforeAll(async () => {
-  api = await startFakeMercadoPagoApi({ accessTokens: [TOKEN] });
-});
-afterAll(() => api.close());
-beforeEach(() => api.reset());
+const api = useFakeApi();
+
+/** The router with secret and accessToken, its clock just after `fixture` was signed. */
+function appAt(fixture: DeliveryFixture): TestApp {
+  return createApp(apiOptions(api, { now: () => clockFor(fixture) }));
+}
 
 describe('fixture table', () => {
   it('has an expectation for every delivery fixture on disk and in the index', () => {
@@ -378,12 +379,7 @@ describe('fixture details', () => {
   it('keeps every digit of the chargeback id read from the API as a JSON number above 2^53', async () => {
     api.set('/v1/chargebacks/233000061680860123', CHARGEBACK_TEXT);
     const fixture = loadDelivery('webhook-chargebacks-wh');
-    const { app, events } = createApp({
-      secret: FIXTURE_SECRET,
-      accessToken: TOKEN,
-      apiBaseUrl: api.url,
-      now: () => clockFor(fixture),
-    });
+    const { app, events } = appAt(fixture);
     await send(app, fromFixture(fixture)).expect(200);
     expect(events.map((e) => [e.name, e.resourceId, (e.resource as { id?: unknown }).id])).toEqual([
       ['chargeback.opened', '233000061680860123', '233000061680860123'],
@@ -393,12 +389,7 @@ describe('fixture details', () => {
   it('answers 401 SIGNATURE_MISMATCH for the test-mode fixture when only the production secret is set', async () => {
     api.set(resourcePath(paymentApproved), paymentApproved.resource);
     const fixture = loadDelivery('webhook-payment-signed-with-test-mode-secret');
-    const { app, events } = createApp({
-      secret: FIXTURE_SECRET,
-      accessToken: TOKEN,
-      apiBaseUrl: api.url,
-      now: () => clockFor(fixture),
-    });
+    const { app, events } = appAt(fixture);
     const res = await send(app, fromFixture(fixture)).expect(401);
     expect(res.body.error.code).toBe('SIGNATURE_MISMATCH');
     expect(events).toEqual([]);
@@ -411,12 +402,7 @@ describe('fixture details', () => {
       '/v1/orders/ORD01JQ4S4KY8HWQ6NA5PXB65B3D3',
       order('ORD01JQ4S4KY8HWQ6NA5PXB65B3D3', 'action_required', 'waiting_payment', 1),
     );
-    const { app, events } = createApp({
-      secret: FIXTURE_SECRET,
-      accessToken: TOKEN,
-      apiBaseUrl: api.url,
-      now: () => clockFor(fixture),
-    });
+    const { app, events } = appAt(fixture);
     await send(app, fromFixture(fixture)).expect(200);
     expect(events[0]?.delivery).toMatchObject({
       channel: 'webhook',

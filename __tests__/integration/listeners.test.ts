@@ -1,14 +1,12 @@
-import { startFakeMercadoPagoApi, type FakeMercadoPagoApi } from '../../src/testing/fake-api.js';
 import type { AnyMercadoPagoEvent, MercadoPagoNotificationsOptions } from '../../src/index.js';
-import { createApp } from '../helpers/app.js';
-import { fromFixture, ipnDelivery, send, signedWebhook } from '../helpers/deliveries.js';
+import { createApp, type TestApp } from '../helpers/app.js';
+import { answerOf } from '../helpers/answers.js';
+import { fromFixture, ipnDelivery, paymentWebhook, send, signedWebhook } from '../helpers/deliveries.js';
+import { apiOptions, storePayment, useFakeApi } from '../helpers/fake-api.js';
 import { FIXTURE_SECRET, loadDelivery } from '../helpers/fixtures.js';
+import { sleep } from '../helpers/timing.js';
 
 // ---- local helpers -------------------------------------------------------------------------------------
-
-const TOKEN = 'APP_USR-listeners-test-token';
-
-type Answer = Awaited<ReturnType<typeof send>>;
 
 interface Deferred<T = void> {
   readonly promise: Promise<T>;
@@ -21,8 +19,6 @@ function deferred<T = void>(): Deferred<T> {
   return { promise, resolve };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Polls `check` until it holds; fails the test with `what` after `timeoutMs`. */
 async function waitFor(check: () => boolean, what: string, timeoutMs = 2_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -32,45 +28,25 @@ async function waitFor(check: () => boolean, what: string, timeoutMs = 2_000): P
   }
 }
 
-/** Status and error code of an answer, so one assertion checks both. */
-function answerOf(res: Answer): [number, string | undefined] {
-  const body = res.body as { error?: { code?: string } } | undefined;
-  return [res.status, body?.error?.code];
+/** A payment.approved listener that counts its runs and finishes only once `gate` is resolved. */
+function gatedListener(mp: TestApp['mp']): { gate: Deferred; runs: number; finished: boolean } {
+  const listener = { gate: deferred(), runs: 0, finished: false };
+  mp.on('payment.approved', async () => {
+    listener.runs++;
+    await listener.gate.promise;
+    listener.finished = true;
+  });
+  return listener;
 }
 
-let api: FakeMercadoPagoApi;
+const api = useFakeApi();
 
 function options(extra: Partial<MercadoPagoNotificationsOptions> = {}): MercadoPagoNotificationsOptions {
-  return {
-    secret: FIXTURE_SECRET,
-    accessToken: TOKEN,
-    apiBaseUrl: api.url,
-    handlerTimeoutMs: 1_000,
-    ...extra,
-  };
+  return apiOptions(api, { handlerTimeoutMs: 1_000, ...extra });
 }
 
 /** Stores an approved payment in the fake API and returns its path. */
-function approvedPayment(id: string): string {
-  const path = `/v1/payments/${id}`;
-  api.set(path, {
-    id: Number(id),
-    status: 'approved',
-    status_detail: 'accredited',
-    date_last_updated: '2026-01-02T10:00:00.000-04:00',
-  });
-  return path;
-}
-
-function paymentWebhook(id: string) {
-  return signedWebhook({ secret: FIXTURE_SECRET, dataId: id, type: 'payment' });
-}
-
-beforeAll(async () => {
-  api = await startFakeMercadoPagoApi({ accessTokens: [TOKEN] });
-});
-afterAll(() => api.close());
-beforeEach(() => api.reset());
+const approvedPayment = (id: string): string => storePayment(api, id);
 
 // ---- tests ---------------------------------------------------------------------------------------------
 
@@ -258,46 +234,32 @@ describe('listeners: handlerTimeoutMs', () => {
   it('responds 503 LISTENER_TIMEOUT when a listener outlives handlerTimeoutMs, lets it finish, and answers the redelivery 200 without running it again', async () => {
     const path = approvedPayment('2001');
     const { app, mp } = createApp(options({ handlerTimeoutMs: 100 }));
-    const gate = deferred();
-    let runs = 0;
-    let finished = false;
-    mp.on('payment.approved', async () => {
-      runs++;
-      await gate.promise;
-      finished = true;
-    });
+    const listener = gatedListener(mp);
     const delivery = paymentWebhook('2001');
 
     const first = await send(app, delivery);
     expect(answerOf(first)).toEqual([503, 'LISTENER_TIMEOUT']);
-    expect(finished).toBe(false);
+    expect(listener.finished).toBe(false);
 
-    gate.resolve();
-    await waitFor(() => finished, 'the slow listener to finish');
+    listener.gate.resolve();
+    await waitFor(() => listener.finished, 'the slow listener to finish');
     await sleep(20); // let the router record the outcome
 
     expect(answerOf(await send(app, delivery))).toEqual([200, undefined]);
-    expect(runs).toBe(1);
+    expect(listener.runs).toBe(1);
     expect(api.readsOf(path)).toBe(1);
   });
 
   it('answers a copy with a new x-request-id 200 without running the listener again once the slow listener finished', async () => {
     const path = approvedPayment('2003');
     const { app, mp } = createApp(options({ handlerTimeoutMs: 100 }));
-    const gate = deferred();
-    let runs = 0;
-    let finished = false;
-    mp.on('payment.approved', async () => {
-      runs++;
-      await gate.promise;
-      finished = true;
-    });
+    const listener = gatedListener(mp);
     expect(answerOf(await send(app, paymentWebhook('2003')))).toEqual([503, 'LISTENER_TIMEOUT']);
-    gate.resolve();
-    await waitFor(() => finished, 'the slow listener to finish');
+    listener.gate.resolve();
+    await waitFor(() => listener.finished, 'the slow listener to finish');
     await sleep(20);
     expect(answerOf(await send(app, paymentWebhook('2003')))).toEqual([200, undefined]);
-    expect(runs).toBe(1);
+    expect(listener.runs).toBe(1);
     expect(api.readsOf(path)).toBe(2);
   });
 
@@ -328,31 +290,24 @@ describe('listeners: handlerTimeoutMs', () => {
   it('runs a slow listener once when a retry arrives while it is still running', async () => {
     approvedPayment('2002');
     const { app, mp } = createApp(options({ handlerTimeoutMs: 300 }));
-    const gate = deferred();
-    let runs = 0;
-    let finished = false;
-    mp.on('payment.approved', async () => {
-      runs++;
-      await gate.promise;
-      finished = true;
-    });
+    const listener = gatedListener(mp);
     const delivery = paymentWebhook('2002');
 
     const first = await send(app, delivery);
     expect(first.status).toBeGreaterThanOrEqual(300);
-    expect(finished).toBe(false);
+    expect(listener.finished).toBe(false);
 
     // The retry arrives while the listener is still running; the listener finishes while the retry waits.
     const retry = send(app, delivery).then((res) => res);
     await sleep(50);
-    expect(runs).toBe(1);
-    gate.resolve();
+    expect(listener.runs).toBe(1);
+    listener.gate.resolve();
     expect(answerOf(await retry)).toEqual([200, undefined]);
-    expect(finished).toBe(true);
-    expect(runs).toBe(1);
+    expect(listener.finished).toBe(true);
+    expect(listener.runs).toBe(1);
 
     expect(answerOf(await send(app, delivery))).toEqual([200, undefined]);
-    expect(runs).toBe(1);
+    expect(listener.runs).toBe(1);
   });
 });
 

@@ -1,28 +1,18 @@
-import { startFakeMercadoPagoApi, type FakeMercadoPagoApi } from '../../src/testing/fake-api.js';
 import { createApp } from '../helpers/app.js';
-import { fromFixture, ipnDelivery, send, signedWebhook } from '../helpers/deliveries.js';
-import { FIXTURE_SECRET, loadDelivery, loadResource, resourcePath } from '../helpers/fixtures.js';
+import { fromFixture, ipnDelivery, paymentWebhook, send } from '../helpers/deliveries.js';
+import { apiOptions, storePayment, useFakeApi } from '../helpers/fake-api.js';
+import { loadDelivery, loadResource, resourcePath } from '../helpers/fixtures.js';
+import { sleep } from '../helpers/timing.js';
 
-const TOKEN = 'APP_USR-test-token';
 const FIXTURE_NOW_MS = 1766237532_000 + 5_000;
 
-let api: FakeMercadoPagoApi;
-beforeAll(async () => {
-  api = await startFakeMercadoPagoApi({ accessTokens: [TOKEN] });
-});
-afterAll(() => api.close());
-beforeEach(() => api.reset());
+const api = useFakeApi();
 
 describe('payment notifications', () => {
   it('emits payment.approved verified by signature+api for the production webhook fixture', async () => {
     const approved = loadResource('payment-approved');
     api.set(resourcePath(approved), approved.resource);
-    const { app, events } = createApp({
-      secret: FIXTURE_SECRET,
-      accessToken: TOKEN,
-      apiBaseUrl: api.url,
-      now: () => FIXTURE_NOW_MS,
-    });
+    const { app, events } = createApp(apiOptions(api, { now: () => FIXTURE_NOW_MS }));
     await send(app, fromFixture(loadDelivery('webhook-payment-created'))).expect(200);
     expect(events.map((e) => [e.name, e.verifiedBy, e.resourceId])).toEqual([
       ['payment.approved', 'signature+api', '138095816241'],
@@ -33,38 +23,23 @@ describe('payment notifications', () => {
   it('emits one event for the Webhook and IPN copies of one change', async () => {
     const approved = loadResource('payment-approved');
     api.set(resourcePath(approved), approved.resource);
-    const { app, events } = createApp({
-      secret: FIXTURE_SECRET,
-      accessToken: TOKEN,
-      apiBaseUrl: api.url,
-      now: () => FIXTURE_NOW_MS,
-    });
+    const { app, events } = createApp(apiOptions(api, { now: () => FIXTURE_NOW_MS }));
     await send(app, fromFixture(loadDelivery('webhook-payment-created'))).expect(200);
     await send(app, fromFixture(loadDelivery('ipn-payment-feed'), '/mp/ipn')).expect(200);
     expect(events.map((e) => e.name)).toEqual(['payment.approved']);
   });
 
   it('emits pending then approved when the payment changes state', async () => {
-    const { app, events } = createApp({ secret: FIXTURE_SECRET, accessToken: TOKEN, apiBaseUrl: api.url });
-    api.set('/v1/payments/42', {
-      id: 42,
-      status: 'pending',
-      status_detail: 'pending_waiting_payment',
-      date_last_updated: 'a',
-    });
-    await send(app, signedWebhook({ secret: FIXTURE_SECRET, dataId: '42', type: 'payment' })).expect(200);
-    api.set('/v1/payments/42', {
-      id: 42,
-      status: 'approved',
-      status_detail: 'accredited',
-      date_last_updated: 'b',
-    });
-    await send(app, signedWebhook({ secret: FIXTURE_SECRET, dataId: '42', type: 'payment' })).expect(200);
+    const { app, events } = createApp(apiOptions(api));
+    storePayment(api, '42', 'pending', 'pending_waiting_payment', 'a');
+    await send(app, paymentWebhook('42')).expect(200);
+    storePayment(api, '42', 'approved', 'accredited', 'b');
+    await send(app, paymentWebhook('42')).expect(200);
     expect(events.map((e) => e.name)).toEqual(['payment.pending', 'payment.approved']);
   });
 
   it('verifies an IPN only through the API', async () => {
-    const { app, events } = createApp({ secret: FIXTURE_SECRET, accessToken: TOKEN, apiBaseUrl: api.url });
+    const { app, events } = createApp(apiOptions(api));
     await send(app, ipnDelivery('payment', '777')).expect(404);
     expect(events).toHaveLength(0);
     api.set('/v1/payments/777', { id: 777, status: 'approved', status_detail: 'accredited' });
@@ -74,13 +49,13 @@ describe('payment notifications', () => {
 
   it('runs listeners once and reads the API once for 20 concurrent copies', async () => {
     api.set('/v1/payments/9', { id: 9, status: 'approved', status_detail: 'accredited' });
-    const { app, mp } = createApp({ secret: FIXTURE_SECRET, accessToken: TOKEN, apiBaseUrl: api.url });
+    const { app, mp } = createApp(apiOptions(api));
     let runs = 0;
     mp.on('payment.approved', async () => {
       runs++;
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     });
-    const delivery = signedWebhook({ secret: FIXTURE_SECRET, dataId: '9', type: 'payment' });
+    const delivery = paymentWebhook('9');
     const answers = await Promise.all(Array.from({ length: 20 }, () => send(app, delivery)));
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
     expect(runs).toBe(1);

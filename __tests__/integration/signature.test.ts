@@ -3,7 +3,6 @@
 // signature-only deliveries. Resources come from the fake Mercado Pago API on 127.0.0.1.
 import { randomUUID } from 'node:crypto';
 import { signNotification, type MercadoPagoNotificationsOptions } from '../../src/index.js';
-import { startFakeMercadoPagoApi, type FakeMercadoPagoApi } from '../../src/testing/fake-api.js';
 import { createApp } from '../helpers/app.js';
 import {
   fromFixture,
@@ -12,6 +11,7 @@ import {
   withHeaders,
   type OutgoingDelivery,
 } from '../helpers/deliveries.js';
+import { TOKEN, apiOptions, useFakeApi } from '../helpers/fake-api.js';
 import {
   FIXTURE_SECRET,
   FIXTURE_TEST_MODE_SECRET,
@@ -19,46 +19,21 @@ import {
   loadResource,
   resourcePath,
 } from '../helpers/fixtures.js';
+import {
+  NOW_MS,
+  NOW_S,
+  PAYMENT,
+  PAYMENT_ID,
+  PAYMENT_PATH,
+  signedPayment,
+  signedWithoutDataId,
+} from '../helpers/payment.js';
+import { sleep } from '../helpers/timing.js';
 
-const TOKEN = 'APP_USR-signature-token';
-/** The injected clock: 2026-01-15T00:00:00Z. */
-const NOW_MS = Date.UTC(2026, 0, 15);
-const NOW_S = NOW_MS / 1000;
-const PAYMENT_ID = '4242';
-const PAYMENT_PATH = `/v1/payments/${PAYMENT_ID}`;
-const PAYMENT = {
-  id: 4242,
-  status: 'approved',
-  status_detail: 'accredited',
-  date_last_updated: '2026-01-14T23:59:00Z',
-};
-
-let api: FakeMercadoPagoApi;
-beforeAll(async () => {
-  api = await startFakeMercadoPagoApi({ accessTokens: [TOKEN] });
-});
-afterAll(() => api.close());
-beforeEach(() => api.reset());
+const api = useFakeApi();
 
 function appFor(options: Partial<MercadoPagoNotificationsOptions> = {}) {
-  return createApp({
-    secret: FIXTURE_SECRET,
-    accessToken: TOKEN,
-    apiBaseUrl: api.url,
-    now: () => NOW_MS,
-    ...options,
-  });
-}
-
-/** A signed payment webhook for PAYMENT_ID, ts 10 s before the injected clock. */
-function paymentWebhook(overrides: Partial<Parameters<typeof signedWebhook>[0]> = {}): OutgoingDelivery {
-  return signedWebhook({
-    secret: FIXTURE_SECRET,
-    dataId: PAYMENT_ID,
-    type: 'payment',
-    ts: NOW_S - 10,
-    ...overrides,
-  });
+  return createApp(apiOptions(api, { now: () => NOW_MS, ...options }));
 }
 
 /** A Webhooks delivery whose query carries `queryId` while the signature covers `signedId`. */
@@ -93,8 +68,6 @@ const errorCode = (body: unknown): unknown => (body as { error?: { code?: unknow
 function flipV1(signature: string): string {
   return signature.replace(/v1=(.)/, (_, c: string) => `v1=${c === '0' ? '1' : '0'}`);
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('data.id casing', () => {
   it('accepts an order signed with data.id as received (uppercase)', async () => {
@@ -177,7 +150,7 @@ describe('ts units and toleranceSeconds', () => {
       const ts = unit === 's' ? String(NOW_S + offsetS) : String(NOW_MS + offsetS * 1000);
       expect(ts).toHaveLength(unit === 's' ? 10 : 13);
       const { app, events } = appFor(tolerance === undefined ? {} : { toleranceSeconds: tolerance });
-      const res = await send(app, paymentWebhook({ ts }));
+      const res = await send(app, signedPayment({ ts }));
       expect(res.status).toBe(status);
       if (status === 200) {
         expect(events.map((e) => e.name)).toEqual(['payment.approved']);
@@ -189,35 +162,38 @@ describe('ts units and toleranceSeconds', () => {
     },
   );
 
-  it('accepts the 13-digit docs fixture inside a 300 s window and refuses it 301 s later', async () => {
-    const fixture = loadDelivery('webhook-order-action-required-docs');
-    const tsMs = 1742505638683;
-    api.set('/v1/orders/ORD01JQ4S4KY8HWQ6NA5PXB65B3D3', {
-      id: 'ORD01JQ4S4KY8HWQ6NA5PXB65B3D3',
-      status: 'action_required',
-    });
-    const inside = appFor({ toleranceSeconds: 300, now: () => tsMs + 60_000 });
+  const approved = loadResource('payment-approved');
+  it.each([
+    [
+      'accepts the 13-digit docs fixture inside a 300 s window and refuses it 301 s later',
+      'webhook-order-action-required-docs',
+      [
+        '/v1/orders/ORD01JQ4S4KY8HWQ6NA5PXB65B3D3',
+        { id: 'ORD01JQ4S4KY8HWQ6NA5PXB65B3D3', status: 'action_required' },
+      ],
+      1742505638683,
+      60_000,
+      'order.action_required',
+    ],
+    [
+      'accepts the 10-digit production fixture inside a 300 s window and refuses it 301 s later',
+      'webhook-payment-created',
+      [resourcePath(approved), approved.resource],
+      1766237532_000,
+      2_000,
+      'payment.approved',
+    ],
+  ] as const)('%s', async (_title, name, [path, resource], tsMs, insideMs, eventName) => {
+    const fixture = loadDelivery(name);
+    api.set(path, resource);
+    const inside = appFor({ toleranceSeconds: 300, now: () => tsMs + insideMs });
     await send(inside.app, fromFixture(fixture)).expect(200);
-    expect(inside.events.map((e) => e.name)).toEqual(['order.action_required']);
+    expect(inside.events.map((e) => e.name)).toEqual([eventName]);
 
     const outside = appFor({ toleranceSeconds: 300, now: () => tsMs + 301_000 });
     const res = await send(outside.app, fromFixture(fixture)).expect(401);
     expect(errorCode(res.body)).toBe('SIGNATURE_EXPIRED');
     expect(outside.events).toEqual([]);
-  });
-
-  it('accepts the 10-digit production fixture inside a 300 s window and refuses it 301 s later', async () => {
-    const fixture = loadDelivery('webhook-payment-created');
-    const approved = loadResource('payment-approved');
-    api.set(resourcePath(approved), approved.resource);
-    const tsMs = 1766237532_000;
-    const inside = appFor({ toleranceSeconds: 300, now: () => tsMs + 2_000 });
-    await send(inside.app, fromFixture(fixture)).expect(200);
-    expect(inside.events.map((e) => e.name)).toEqual(['payment.approved']);
-
-    const outside = appFor({ toleranceSeconds: 300, now: () => tsMs + 301_000 });
-    const res = await send(outside.app, fromFixture(fixture)).expect(401);
-    expect(errorCode(res.body)).toBe('SIGNATURE_EXPIRED');
   });
 });
 
@@ -231,14 +207,14 @@ describe('secret rotation and test mode', () => {
   ])('accepts a delivery signed with %s while both are configured', async (_label, secret) => {
     api.set(PAYMENT_PATH, PAYMENT);
     const { app, events } = appFor({ secret: [OLD, NEW] });
-    await send(app, paymentWebhook({ secret })).expect(200);
+    await send(app, signedPayment({ secret })).expect(200);
     expect(events.map((e) => [e.name, e.verifiedBy])).toEqual([['payment.approved', 'signature+api']]);
   });
 
   it('responds 401 SIGNATURE_MISMATCH for a third secret while rotating', async () => {
     api.set(PAYMENT_PATH, PAYMENT);
     const { app, events } = appFor({ secret: [OLD, NEW] });
-    const res = await send(app, paymentWebhook({ secret: FIXTURE_SECRET })).expect(401);
+    const res = await send(app, signedPayment({ secret: FIXTURE_SECRET })).expect(401);
     expect(errorCode(res.body)).toBe('SIGNATURE_MISMATCH');
     expect(events).toEqual([]);
   });
@@ -246,7 +222,7 @@ describe('secret rotation and test mode', () => {
   it('responds 401 for the old secret once it is removed', async () => {
     api.set(PAYMENT_PATH, PAYMENT);
     const { app } = appFor({ secret: NEW });
-    const res = await send(app, paymentWebhook({ secret: OLD })).expect(401);
+    const res = await send(app, signedPayment({ secret: OLD })).expect(401);
     expect(errorCode(res.body)).toBe('SIGNATURE_MISMATCH');
   });
 
@@ -280,7 +256,7 @@ describe('header parsing', () => {
   it('accepts a header carrying several v1 hashes when one of them matches', async () => {
     api.set(PAYMENT_PATH, PAYMENT);
     const { app, events } = appFor();
-    const delivery = paymentWebhook();
+    const delivery = signedPayment();
     const genuine = signatureOf(delivery);
     const v1 = /v1=([0-9a-f]+)/.exec(genuine)?.[1] ?? '';
     const header = `ts=${NOW_S - 10},v1=${'a'.repeat(64)},v1=${v1}`;
@@ -383,7 +359,7 @@ describe('a broken signature', () => {
   it('accepts the unbroken delivery every case starts from', async () => {
     api.set(PAYMENT_PATH, PAYMENT);
     const { app, events } = appFor();
-    await send(app, paymentWebhook()).expect(200);
+    await send(app, signedPayment()).expect(200);
     expect(events.map((e) => [e.name, e.verifiedBy])).toEqual([['payment.approved', 'signature+api']]);
   });
 
@@ -393,7 +369,7 @@ describe('a broken signature', () => {
       api.set(PAYMENT_PATH, PAYMENT);
       api.set('/v1/payments/4243', { ...PAYMENT, id: 4243 });
       const { app, events } = appFor();
-      const genuine = paymentWebhook();
+      const genuine = signedPayment();
       const forged = breakIt(genuine);
       expect(forged).not.toEqual(genuine);
 
@@ -415,8 +391,8 @@ describe('a broken signature', () => {
   it('never lets a forged request reach listeners, whatever mix of genuine and forged copies arrives', async () => {
     api.set(PAYMENT_PATH, PAYMENT);
     const { app, events } = appFor();
-    const genuine = paymentWebhook();
-    const forgeries = breaks.map(([, , breakIt]) => breakIt(paymentWebhook()));
+    const genuine = signedPayment();
+    const forgeries = breaks.map(([, , breakIt]) => breakIt(signedPayment()));
     const answers = await Promise.all([...forgeries, genuine].map((d) => send(app, d)));
     expect(answers.map((a) => a.status)).toEqual([...forgeries.map(() => 401), 200]);
     expect(events.map((e) => e.delivery.requestId)).toEqual([genuine.headers['x-request-id']]);
@@ -437,7 +413,7 @@ describe('single-use signatures', () => {
       }
       api.set(`/v2/wallet_connect/agreements/${PAYMENT_ID}`, { id: PAYMENT_ID, status: 'cancelled' });
       const { app, events } = appFor();
-      const delivery = paymentWebhook();
+      const delivery = signedPayment();
       await send(app, delivery).expect(200);
       expect(events.map((e) => e.name)).toEqual(['payment.approved']);
       expect(api.requests).toHaveLength(1);
@@ -458,7 +434,7 @@ describe('single-use signatures', () => {
   it('answers 200 and emits nothing when a processed signature is replayed with another body', async () => {
     api.set(PAYMENT_PATH, PAYMENT);
     const { app, events } = appFor();
-    const delivery = paymentWebhook();
+    const delivery = signedPayment();
     await send(app, delivery).expect(200);
     await send(
       app,
@@ -482,21 +458,10 @@ describe('single-use signatures', () => {
       date_last_updated: 'a',
       documentation_status: 'pending',
     });
-    const requestId = randomUUID();
-    const delivery: OutgoingDelivery = {
-      path: '/mp/webhooks',
-      query: { type: 'topic_chargebacks_wh' },
-      headers: {
-        'content-type': 'application/json',
-        'x-request-id': requestId,
-        'x-signature': signNotification({ secret: FIXTURE_SECRET, requestId, ts: NOW_S - 10 }),
-      },
-      body: JSON.stringify({
-        actions: ['changed_case_status'],
-        type: 'topic_chargebacks_wh',
-        data: { id: 555 },
-      }),
-    };
+    const delivery = signedWithoutDataId(
+      { type: 'topic_chargebacks_wh' },
+      JSON.stringify({ actions: ['changed_case_status'], type: 'topic_chargebacks_wh', data: { id: 555 } }),
+    );
     const { app, events } = appFor();
     await send(app, delivery).expect(200);
     expect(events.map((e) => [e.name, e.resourceId])).toEqual([['chargeback.opened', '555']]);
@@ -514,17 +479,10 @@ describe('single-use signatures', () => {
   });
 
   it('answers 200 and emits nothing when a signature-only Point delivery is replayed with another intent in the body', async () => {
-    const requestId = randomUUID();
-    const delivery: OutgoingDelivery = {
-      path: '/mp/webhooks',
-      query: { topic: 'point_integration_wh' },
-      headers: {
-        'content-type': 'application/json',
-        'x-request-id': requestId,
-        'x-signature': signNotification({ secret: FIXTURE_SECRET, requestId, ts: NOW_S - 10 }),
-      },
-      body: JSON.stringify({ id: 'intent-1', state: 'FINISHED', amount: 100 }),
-    };
+    const delivery = signedWithoutDataId(
+      { topic: 'point_integration_wh' },
+      JSON.stringify({ id: 'intent-1', state: 'FINISHED', amount: 100 }),
+    );
     const { app, events } = appFor();
     await send(app, delivery).expect(200);
     expect(events.map((e) => [e.name, e.resourceId])).toEqual([['notification.unhandled', 'intent-1']]);
@@ -536,7 +494,7 @@ describe('single-use signatures', () => {
     api.set(PAYMENT_PATH, PAYMENT);
     api.fail(PAYMENT_PATH, { status: 503 }, { status: 503 });
     const { app, events } = appFor();
-    const delivery = paymentWebhook();
+    const delivery = signedPayment();
     const first = await send(app, delivery);
     expect(first.status).toBeGreaterThanOrEqual(500);
     expect(events).toEqual([]);
@@ -550,14 +508,14 @@ describe('signature-only deliveries and the dedup retention', () => {
 
   it('responds 401 SIGNATURE_EXPIRED for a signature-only delivery older than dedup.ttlMs', async () => {
     const { app, events } = appFor({ accessToken: undefined, dedup: { ttlMs: TTL_MS } });
-    const res = await send(app, paymentWebhook({ ts: NOW_S - 120 })).expect(401);
+    const res = await send(app, signedPayment({ ts: NOW_S - 120 })).expect(401);
     expect(errorCode(res.body)).toBe('SIGNATURE_EXPIRED');
     expect(events).toEqual([]);
   });
 
   it('accepts a fresh signature-only delivery as notification.received', async () => {
     const { app, events } = appFor({ accessToken: undefined, dedup: { ttlMs: TTL_MS } });
-    await send(app, paymentWebhook({ ts: NOW_S - 30 })).expect(200);
+    await send(app, signedPayment({ ts: NOW_S - 30 })).expect(200);
     expect(events.map((e) => [e.name, e.verifiedBy, e.resourceId, e.resource])).toEqual([
       ['notification.received', 'signature', PAYMENT_ID, undefined],
     ]);
@@ -585,7 +543,7 @@ describe('signature-only deliveries and the dedup retention', () => {
   it('accepts an old signed delivery whose resource is read to confirm it', async () => {
     api.set(PAYMENT_PATH, PAYMENT);
     const { app, events } = appFor({ dedup: { ttlMs: TTL_MS } });
-    await send(app, paymentWebhook({ ts: NOW_S - 3600 })).expect(200);
+    await send(app, signedPayment({ ts: NOW_S - 3600 })).expect(200);
     expect(events.map((e) => [e.name, e.verifiedBy])).toEqual([['payment.approved', 'signature+api']]);
   });
 });

@@ -1,32 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { startFakeMercadoPagoApi, type FakeMercadoPagoApi } from '../../src/testing/fake-api.js';
 import { signNotification, type MercadoPagoNotificationsOptions } from '../../src/index.js';
 import { createApp } from '../helpers/app.js';
-import { fromFixture, send, signedWebhook, type OutgoingDelivery } from '../helpers/deliveries.js';
+import { answerOf } from '../helpers/answers.js';
+import {
+  fromFixture,
+  send,
+  signedWebhook,
+  walletConnectBody,
+  type OutgoingDelivery,
+} from '../helpers/deliveries.js';
+import { apiOptions, useFakeApi } from '../helpers/fake-api.js';
 import { FIXTURE_SECRET, loadDelivery, loadResource } from '../helpers/fixtures.js';
 
 // ---- local helpers -------------------------------------------------------------------------------------
 
-const TOKEN = 'APP_USR-topics-test-token';
-
-type Answer = Awaited<ReturnType<typeof send>>;
-
-/** Status and error code of an answer, so one assertion checks both. */
-function answerOf(res: Answer): [number, string | undefined] {
-  const body = res.body as { error?: { code?: string } } | undefined;
-  return [res.status, body?.error?.code];
-}
-
-let api: FakeMercadoPagoApi;
+const api = useFakeApi();
 
 function options(extra: Partial<MercadoPagoNotificationsOptions> = {}): MercadoPagoNotificationsOptions {
-  return {
-    secret: FIXTURE_SECRET,
-    accessToken: TOKEN,
-    apiBaseUrl: api.url,
-    handlerTimeoutMs: 1_000,
-    ...extra,
-  };
+  return apiOptions(api, { handlerTimeoutMs: 1_000, ...extra });
 }
 
 /** A webhook whose x-signature was computed over the lowercased data.id, as the Orders/QR docs instruct. */
@@ -43,16 +34,7 @@ function unsignedWalletConnect(agreementId: string): OutgoingDelivery {
     path: '/mp/wallet-connect',
     query: {},
     headers: { 'content-type': 'application/json', 'user-agent': 'MercadoPago WebHook v1.0 wallet_connect' },
-    body: JSON.stringify({
-      id: randomUUID().replace(/-/g, ''),
-      type: 'wallet_connect',
-      entity: 'agreement',
-      action: 'status.updated',
-      date: '2026-03-10T12:01:00Z',
-      model_version: 1,
-      version: 0,
-      data: { id: agreementId, status: 'confirmed_by_user' },
-    }),
+    body: JSON.stringify(walletConnectBody(agreementId, 'confirmed_by_user')),
   };
 }
 
@@ -60,12 +42,6 @@ const AGREEMENT_ID = '22abcd1235ed497f945f755fcaba3c6c';
 const AGREEMENT_PATH = `/v2/wallet_connect/agreements/${AGREEMENT_ID}`;
 const CHARGEBACK_ID = '233000061680860123';
 const CHARGEBACK_PATH = `/v1/chargebacks/${CHARGEBACK_ID}`;
-
-beforeAll(async () => {
-  api = await startFakeMercadoPagoApi({ accessTokens: [TOKEN] });
-});
-afterAll(() => api.close());
-beforeEach(() => api.reset());
 
 // ---- tests ---------------------------------------------------------------------------------------------
 

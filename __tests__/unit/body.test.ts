@@ -4,6 +4,7 @@ import express from 'express';
 import { parseJsonLossless, readRequestBody } from '../../src/body.js';
 import { MercadoPagoNotificationError } from '../../src/errors.js';
 import { loadDelivery } from '../helpers/fixtures.js';
+import { sleep } from '../helpers/timing.js';
 
 const LIMIT = 1024;
 const CHARGEBACK_RAW = loadDelivery('webhook-chargebacks-wh').raw_body ?? '';
@@ -191,26 +192,24 @@ describe('readRequestBody from the stream', () => {
       { 'content-type': 'application/json', 'content-length': text.length },
       text.subarray(0, 12),
     );
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
     req.end(text.subarray(12));
     expect(await outcomeWithin(2000)).toMatchObject({ ok: true, body: { name: 'Pagó €5 😀' } });
   });
 
-  it('throws BODY_TOO_LARGE from Content-Length without waiting for the body', async () => {
-    const req = openRequest({ 'content-type': 'application/json', 'content-length': LIMIT * 1000 }, '{"a":');
-    try {
-      const result = await outcomeWithin(1000);
-      expectFailure(result, 'BODY_TOO_LARGE', 413);
-    } finally {
-      req.destroy();
-    }
-  });
-
-  it('throws BODY_TOO_LARGE as soon as a chunked body crosses the limit', async () => {
-    const req = openRequest(
-      { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+  it.each([
+    [
+      'throws BODY_TOO_LARGE from Content-Length without waiting for the body',
+      { 'content-length': LIMIT * 1000 },
+      '{"a":',
+    ],
+    [
+      'throws BODY_TOO_LARGE as soon as a chunked body crosses the limit',
+      { 'transfer-encoding': 'chunked' },
       'x'.repeat(LIMIT + 1),
-    );
+    ],
+  ])('%s', async (_title, headers, first) => {
+    const req = openRequest({ 'content-type': 'application/json', ...headers }, first);
     try {
       const result = await outcomeWithin(1000);
       expectFailure(result, 'BODY_TOO_LARGE', 413);
@@ -221,7 +220,7 @@ describe('readRequestBody from the stream', () => {
 
   it('throws BODY_UNREADABLE when the client aborts mid-body', async () => {
     const req = openRequest({ 'content-type': 'application/json', 'content-length': 200 }, '{"partial":');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
     req.destroy();
     const result = await outcomeWithin(2000);
     expectFailure(result, 'BODY_UNREADABLE', 400);

@@ -315,32 +315,32 @@ describe('parseDelivery keeps ids exact', () => {
     expect(parse('/mp/webhooks?type=stop_delivery_op_wh', fixture.body).resourceId).toBe('58980959081');
   });
 
-  it('classifies a Wallet Connect delivery from its body when the query is empty', () => {
-    const fixture = loadDelivery('webhook-wallet-connect-agreement-cancelled');
-    expect(parse('/mp/wallet-connect', fixture.body)).toMatchObject({
-      channel: 'wallet_connect',
-      topic: 'wallet_connect',
-      resourceId: '22abcd1235ed497f945f755fcaba3c6c',
-      signedDataId: undefined,
-    });
-  });
-
-  it('classifies an IPN from its body when the query is empty, taking the id from the resource URL', () => {
-    const fixture = loadDelivery('ipn-payment-feed');
-    expect(parse('/mp/ipn', fixture.body)).toMatchObject({
-      channel: 'ipn',
-      topic: 'payment',
-      resourceId: '138095816241',
-    });
-  });
-
-  it('classifies a flat Point payment intent with no query', () => {
-    const fixture = loadDelivery('webhook-point-integration-wh-finished');
-    expect(parse('/mp/webhooks', fixture.body)).toMatchObject({
-      channel: 'webhook',
-      topic: 'point_integration_wh',
-      resourceId: 'abcdef123-8ab5-4139-9aa3-abcd123',
-    });
+  it.each([
+    [
+      'classifies a Wallet Connect delivery from its body when the query is empty',
+      'webhook-wallet-connect-agreement-cancelled',
+      '/mp/wallet-connect',
+      {
+        channel: 'wallet_connect',
+        topic: 'wallet_connect',
+        resourceId: '22abcd1235ed497f945f755fcaba3c6c',
+        signedDataId: undefined,
+      },
+    ],
+    [
+      'classifies an IPN from its body when the query is empty, taking the id from the resource URL',
+      'ipn-payment-feed',
+      '/mp/ipn',
+      { channel: 'ipn', topic: 'payment', resourceId: '138095816241' },
+    ],
+    [
+      'classifies a flat Point payment intent with no query',
+      'webhook-point-integration-wh-finished',
+      '/mp/webhooks',
+      { channel: 'webhook', topic: 'point_integration_wh', resourceId: 'abcdef123-8ab5-4139-9aa3-abcd123' },
+    ],
+  ])('%s', (_title, fixture, path, expected) => {
+    expect(parse(path, loadDelivery(fixture).body)).toMatchObject(expected);
   });
 });
 

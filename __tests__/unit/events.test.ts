@@ -4,6 +4,7 @@ import { MercadoPagoNotificationError } from '../../src/errors.js';
 import { EVENT_NAMES, type EventName } from '../../src/event-names.js';
 import { createEventRegistry } from '../../src/events.js';
 import type { AnyMercadoPagoEvent, ErrorHandler, EventHandler } from '../../src/types.js';
+import { sleep } from '../helpers/timing.js';
 
 /** A minimal event; the registry only routes on name and topic. */
 function eventOf(name: EventName, resourceId = '1'): AnyMercadoPagoEvent {
@@ -164,7 +165,7 @@ describe('event registry routing', () => {
     const registry = createEventRegistry();
     let done = false;
     registry.on('payment.approved', async () => {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
       done = true;
     });
     await expect(registry.emit(eventOf('payment.approved'))).resolves.toEqual([]);

@@ -29,6 +29,11 @@ function resourcesRoute(path: string): string {
   return `/_fake/resources?path=${encodeURIComponent(path)}`;
 }
 
+/** The Mercado Pago API error shape, as the fake answers it. */
+function apiError(status: number, error: string, message: string) {
+  return { message, error, status, cause: [] };
+}
+
 async function waitFor(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setImmediate(resolve));
 }
@@ -48,12 +53,7 @@ describe('serving resources', () => {
   it('answers 404 with the API error shape when the path is unknown', async () => {
     const res = await get('/v1/payments/1');
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({
-      message: 'resource not found',
-      error: 'not_found',
-      status: 404,
-      cause: [],
-    });
+    expect(await res.json()).toEqual(apiError(404, 'not_found', 'resource not found'));
   });
 
   it('matches the path exactly, ignoring the query string', async () => {
@@ -132,16 +132,11 @@ describe('faults', () => {
     const res = await get(PAYMENT_PATH);
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('2');
-    expect(await res.json()).toEqual({
-      message: 'Too Many Requests',
-      error: 'too_many_requests',
-      status: 429,
-      cause: [],
-    });
+    expect(await res.json()).toEqual(apiError(429, 'too_many_requests', 'Too Many Requests'));
   });
 
   it('answers the fault body when one is given', async () => {
-    const body = { message: 'invalid_credentials', error: 'unauthorized', status: 401, cause: [] };
+    const body = apiError(401, 'unauthorized', 'invalid_credentials');
     api.fail(PAYMENT_PATH, { status: 401, body });
     expect(await (await get(PAYMENT_PATH)).json()).toEqual(body);
   });
