@@ -39,8 +39,8 @@ afterAll(() => Promise.all(startedApis.map((api) => api.close())));
 async function scenario(extra: Partial<MercadoPagoNotificationsOptions> = {}) {
   const api = await startFakeMercadoPagoApi({ accessTokens: [TOKEN] });
   startedApis.push(api);
-  // Small budgets keep the suite fast: one read may take 150 ms, listeners 1 s.
-  const options = apiOptions(api, { fetchTimeoutMs: 150, handlerTimeoutMs: 1_000, ...extra });
+  // Small budgets keep the suite fast: one read may take 500 ms, listeners 1 s.
+  const options = apiOptions(api, { fetchTimeoutMs: 500, handlerTimeoutMs: 1_000, ...extra });
   return { api, ...createApp(options) };
 }
 
@@ -112,7 +112,8 @@ describe('API 5xx and 429', () => {
 });
 
 describe('API timeouts and network errors', () => {
-  const slow: FakeApiFault = { delayMs: 1_000 };
+  // Well past fetchTimeoutMs (400 ms), which leaves a loaded CI machine room for the normal read.
+  const slow: FakeApiFault = { delayMs: 1_500 };
 
   it.concurrent.each<
     [string, string, FakeApiFault[], Partial<MercadoPagoNotificationsOptions>, [number, string]]
@@ -121,7 +122,7 @@ describe('API timeouts and network errors', () => {
       'responds 504 API_TIMEOUT and emits nothing when both reads take longer than fetchTimeoutMs',
       '6001',
       [slow, slow],
-      { fetchTimeoutMs: 100 },
+      { fetchTimeoutMs: 400 },
       [504, 'API_TIMEOUT'],
     ],
     [
@@ -150,7 +151,7 @@ describe('API timeouts and network errors', () => {
       'emits the event when only the first read takes longer than fetchTimeoutMs',
       '6002',
       slow,
-      { fetchTimeoutMs: 100 },
+      { fetchTimeoutMs: 400 },
     ],
     ['emits the event when the API resets the connection once', '6004', 'reset', {}],
   ])('%s', async (_title, id, fault, extra) => {
