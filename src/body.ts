@@ -11,11 +11,14 @@ function parseNumber(text: string): number | string {
   return isSafeNumber(text) ? Number(text) : text;
 }
 
+const UNSAFE_DIGITS = /\d{16}/;
+
 /** Parses JSON without losing digits; undefined for an empty or unparsable text (the body is only a hint). */
 export function parseJsonLossless(text: string): unknown {
   if (text.trim() === '') return undefined;
   try {
-    return parse(text, null, parseNumber);
+    // Only a run of 16+ digits can be an integer above 2^53: anything else parses exactly with the native parser.
+    return UNSAFE_DIGITS.test(text) ? parse(text, null, parseNumber) : JSON.parse(text);
   } catch {
     return undefined;
   }
