@@ -6,9 +6,9 @@ import { MercadoPagoNotificationError } from './errors.js';
 const debug = createDebug('mercadopago-notifications:api');
 
 /** Pause before the single retry: short, so both attempts fit in Mercado Pago's 22 s window. */
-export const RETRY_DELAY_MS = 250;
+const RETRY_DELAY_MS = 250;
 /** Longest Retry-After honoured before the retry; a longer one fails now and Mercado Pago retries later. */
-export const MAX_RETRY_AFTER_MS = 1_000;
+const MAX_RETRY_AFTER_MS = 1_000;
 
 /** Options of {@link createApiReader}. */
 export interface ApiReaderOptions {

@@ -9,7 +9,7 @@ export const DEFAULT_DEDUP_MAX = 50_000;
 export const DEFAULT_DEDUP_TTL_MS = 48 * 3600_000;
 /** 64 KiB: a Mercado Pago notification is well under 4 KiB. */
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
-export const DEFAULT_PATHS = {
+const DEFAULT_PATHS = {
   webhooks: '/webhooks',
   ipn: '/ipn',
   walletConnect: '/wallet-connect',

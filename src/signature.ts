@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** Signature versions this package can verify, in order of preference (reference 2.7). */
-export const SUPPORTED_SIGNATURE_VERSIONS = ['v1'] as const;
+const SUPPORTED_SIGNATURE_VERSIONS = ['v1'] as const;
 
 /** A hash carried by x-signature is 64 lowercase hex characters (HMAC-SHA256). */
 const HASH_HEX_LENGTH = 64;
