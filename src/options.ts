@@ -48,11 +48,13 @@ const OPTION_NAMES = [
   'now',
 ] as const;
 
-function fail(rule: string): never {
+/** Throws the package's TypeError for bad configuration. */
+export function fail(rule: string): never {
   throw new TypeError(`[mercadopago-notifications] ${rule}`);
 }
 
-function describe(value: unknown): string {
+/** Says what kind of value arrived, without echoing strings (they may be secrets). */
+export function describe(value: unknown): string {
   if (typeof value === 'string')
     return value === '' ? 'an empty string' : `a string of ${value.length} characters`;
   if (typeof value === 'function') return 'a function';
@@ -74,7 +76,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** Throws for keys that are not in `known`, suggesting the closest known name. */
-function assertKnownKeys(object: object, known: readonly string[], where: string): void {
+export function assertKnownKeys(object: object, known: readonly string[], where: string): void {
   for (const key of Object.keys(object)) {
     if (known.includes(key)) continue;
     const lower = key.toLowerCase();
@@ -87,7 +89,8 @@ function assertKnownKeys(object: object, known: readonly string[], where: string
   }
 }
 
-function positiveNumber(name: string, value: unknown, fallback: number, integer = false): number {
+/** `value`, or `fallback` when it is undefined; throws unless it is a positive (integer) number. */
+export function positiveNumber(name: string, value: unknown, fallback: number, integer = false): number {
   if (value === undefined) return fallback;
   const ok =
     typeof value === 'number' && Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value));

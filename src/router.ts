@@ -3,6 +3,7 @@ import { createApiReader } from './api.js';
 import { createEventRegistry } from './events.js';
 import { createDeliveryHandler } from './handler.js';
 import { normalizeOptions } from './options.js';
+import { warnIfLeaseTooShort } from './store/lease.js';
 import { createMemoryStore } from './store/memory.js';
 import type { MercadoPagoNotificationsOptions, MercadoPagoNotificationsRouter } from './types.js';
 
@@ -23,7 +24,10 @@ export function mercadoPagoNotifications(
 ): MercadoPagoNotificationsRouter {
   const config = normalizeOptions(options);
   const registry = createEventRegistry();
-  const leaseMs = Math.max(MIN_LEASE_MS, config.handlerTimeoutMs + 2 * config.fetchTimeoutMs + 5_000);
+  // The longest a delivery is worked on before the router answers: the listener budget and an API read retried once.
+  const workMs = config.handlerTimeoutMs + 2 * config.fetchTimeoutMs;
+  warnIfLeaseTooShort(config.store, workMs);
+  const leaseMs = Math.max(MIN_LEASE_MS, workMs + 5_000);
   const store = config.store ?? createMemoryStore({ ...config.dedup, leaseMs, now: config.now });
   const api = createApiReader({
     baseUrl: config.apiBaseUrl,

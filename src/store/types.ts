@@ -14,6 +14,12 @@ export interface DeliveryStore {
   /** How long processed keys are remembered, in ms. Signature-only deliveries older than this are refused. */
   readonly ttlMs: number;
   /**
+   * How long a claim lasts, in ms, when the store says so. The router warns when it is not above
+   * handlerTimeoutMs + 2 × fetchTimeoutMs: a claim that expires while its delivery is still being processed lets
+   * another instance process a copy.
+   */
+  readonly leaseMs?: number;
+  /**
    * Atomically claims every key, or none: fails with the first key found processed or claimed.
    * A claim is a lease that expires if it is neither completed nor released.
    */
