@@ -1,0 +1,147 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import { createClient } from 'redis';
+
+/** The shared Redis every machine of the project runs (HELPERS.md; `.ci/run` starts it). */
+export const REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** Something a suite needs from the machine, and whether it is there. */
+export interface Requirement {
+  readonly what: string;
+  readonly met: boolean;
+}
+
+// Jest picks the tests before any hook runs, so the probes are synchronous: a child process answers them.
+const PING_PROBE = `
+const socket = require('node:net').connect(6379, '127.0.0.1');
+socket.setTimeout(2000, () => process.exit(1));
+socket.on('error', () => process.exit(1));
+socket.on('connect', () => socket.write('PING\\r\\n'));
+socket.on('data', (data) => process.exit(String(data).startsWith('+PONG') ? 0 : 1));
+`;
+
+export const REDIS: Requirement = {
+  what: 'Redis on 127.0.0.1:6379',
+  met: spawnSync(process.execPath, ['-e', PING_PROBE], { timeout: 5000 }).status === 0,
+};
+
+export const REDIS_SERVER_BINARY: Requirement = {
+  what: 'the redis-server binary',
+  met: spawnSync('redis-server', ['--version'], { timeout: 5000 }).status === 0,
+};
+
+/**
+ * `describe(name, suite)` when every requirement is met. Otherwise the suite is replaced by a visibly named
+ * placeholder and a console warning, or, when REQUIRE_REDIS=1 (set by `.ci/run`), by a failing test: CI must
+ * run the Redis suites, a developer machine without Redis may skip them.
+ */
+export function describeWith(requirements: readonly Requirement[], name: string, suite: () => void): void {
+  const missing = requirements.filter((requirement) => !requirement.met).map(({ what }) => what);
+  if (missing.length === 0) {
+    describe(name, suite);
+    return;
+  }
+  const reason = `no ${missing.join(' and no ')}`;
+  if (process.env.REQUIRE_REDIS === '1') {
+    describe(name, () => {
+      test(`needs ${missing.join(' and ')} (REQUIRE_REDIS=1)`, () => {
+        throw new Error(`${name}: ${reason}, and REQUIRE_REDIS=1 forbids skipping it`);
+      });
+    });
+    return;
+  }
+  console.warn(
+    `${name}: SKIPPED, ${reason}. Start Redis with ` +
+      '`redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no` to run it.',
+  );
+  describe(`${name} (skipped: ${reason})`, () => {
+    test.todo(`runs when there is ${missing.join(' and ')}`);
+  });
+}
+
+/** A key prefix of the calling test's own, so tests never see each other's keys. */
+export function testPrefix(): string {
+  return `mpn-test:${randomUUID()}:`;
+}
+
+/** A connected node-redis client that never throws from its `error` event. */
+export async function connectNodeRedis(url = REDIS_URL) {
+  return createClient({ url })
+    .on('error', () => undefined)
+    .connect();
+}
+
+/** A connected ioredis client that never throws from its `error` event. */
+export async function connectIoRedis(url = REDIS_URL): Promise<Redis> {
+  const client = new Redis(url, { lazyConnect: true }).on('error', () => undefined);
+  await client.connect();
+  return client;
+}
+
+/** Deletes every key under `prefix` (SCAN + DEL, never FLUSHDB: the Redis is shared). */
+export async function deleteKeys(prefix: string, url = REDIS_URL): Promise<void> {
+  const client = await connectNodeRedis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = (await client.sendCommand([
+        'SCAN',
+        cursor,
+        'MATCH',
+        `${prefix}*`,
+        'COUNT',
+        '1000',
+      ])) as [string, string[]];
+      cursor = next;
+      if (keys.length > 0) await client.sendCommand(['DEL', ...keys]);
+    } while (cursor !== '0');
+  } finally {
+    client.destroy();
+  }
+}
+
+/** A port on 127.0.0.1 that nothing listened on a moment ago. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** A private redis-server for tests that stop, freeze or kill it. */
+export interface PrivateRedis {
+  readonly url: string;
+  readonly process: ChildProcess;
+  /** Kills it (SIGKILL) and waits until it is gone. */
+  kill(): Promise<void>;
+}
+
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  const port = await freePort();
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += String(chunk);
+      if (output.includes('Ready to accept connections')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
+  });
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    process: child,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
