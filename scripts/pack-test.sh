@@ -61,13 +61,14 @@ cat >"$PACK_DIR/cjs/check.cjs" <<EOF
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const pkg = require('$PKG_NAME');
-const { mercadoPagoNotifications, signNotification, MercadoPagoNotificationError } = pkg;
+const { mercadoPagoNotifications, signNotification, MercadoPagoNotificationError, redisStore } = pkg;
 
 assert.match(require.resolve('$PKG_NAME'), /[\\\\/]dist[\\\\/]index\.cjs\$/, 'require() must load dist/index.cjs');
 assert.equal(typeof mercadoPagoNotifications, 'function', 'mercadoPagoNotifications is a function');
 assert.equal(typeof signNotification, 'function', 'signNotification is a function');
 assert.equal(typeof MercadoPagoNotificationError, 'function', 'MercadoPagoNotificationError is a class');
 assert.ok(MercadoPagoNotificationError.prototype instanceof Error, 'MercadoPagoNotificationError extends Error');
+assert.equal(typeof redisStore, 'function', 'redisStore is a function');
 
 const signature = signNotification($SIGN_INPUT);
 assert.equal(typeof signature, 'string');
@@ -90,13 +91,14 @@ step "ESM project (import)"
 new_project esm module
 cat >"$PACK_DIR/esm/check.mjs" <<EOF
 import assert from 'node:assert/strict';
-import { mercadoPagoNotifications, signNotification, MercadoPagoNotificationError } from '$PKG_NAME';
+import { mercadoPagoNotifications, signNotification, MercadoPagoNotificationError, redisStore } from '$PKG_NAME';
 
 assert.match(import.meta.resolve('$PKG_NAME'), /\/dist\/index\.js\$/, 'import must load dist/index.js');
 assert.equal(typeof mercadoPagoNotifications, 'function', 'mercadoPagoNotifications is a function');
 assert.equal(typeof signNotification, 'function', 'signNotification is a function');
 assert.equal(typeof MercadoPagoNotificationError, 'function', 'MercadoPagoNotificationError is a class');
 assert.ok(MercadoPagoNotificationError.prototype instanceof Error, 'MercadoPagoNotificationError extends Error');
+assert.equal(typeof redisStore, 'function', 'redisStore is a function');
 
 const signature = signNotification($SIGN_INPUT);
 assert.equal(typeof signature, 'string');
@@ -129,7 +131,8 @@ mkdir -p "$PACK_DIR/ts/src"
 # ESM consumer: resolves the "import" branch and dist/index.d.ts.
 cat >"$PACK_DIR/ts/src/index.ts" <<EOF
 import assert from 'node:assert/strict';
-import { mercadoPagoNotifications, signNotification, MercadoPagoNotificationError } from '$PKG_NAME';
+import { mercadoPagoNotifications, signNotification, MercadoPagoNotificationError, redisStore } from '$PKG_NAME';
+import type { DeliveryStore, RedisStoreClient } from '$PKG_NAME';
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
 
@@ -143,6 +146,9 @@ export function register(mp: ReturnType<typeof mercadoPagoNotifications>): void 
   // @ts-expect-error: misspelled event names must not compile
   mp.on('payment.aproved', () => undefined);
 }
+
+// The Redis store's types compile without any Redis client package installed (this project has none).
+export const storeFor = (client: RedisStoreClient): DeliveryStore => redisStore({ client, leaseMs: 30_000 });
 
 const errorClass: abstract new (...args: never[]) => Error = MercadoPagoNotificationError;
 const signature: string = signNotification($SIGN_INPUT);
