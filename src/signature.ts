@@ -108,6 +108,17 @@ export interface SignatureMatch {
   readonly hash: string;
 }
 
+/** The casings of data.id that verification tries: as received, then lowercased when that differs. */
+function idCasings(dataId: string | undefined): Array<[SignatureMatch['idCasing'], string | undefined]> {
+  const lowered = dataId?.toLowerCase();
+  return lowered === dataId
+    ? [['as-received', dataId]]
+    : [
+        ['as-received', dataId],
+        ['lowercased', lowered],
+      ];
+}
+
 /**
  * Recomputes the HMAC with every secret and with data.id as received and lowercased (reference 2.4),
  * comparing in constant time. Returns the first match, or undefined.
@@ -117,11 +128,8 @@ export function verifySignature(
   parts: Omit<ManifestParts, 'ts'>,
   secrets: readonly string[],
 ): SignatureMatch | undefined {
-  const lowered = parts.dataId?.toLowerCase();
-  const casings: Array<[SignatureMatch['idCasing'], string | undefined]> = [['as-received', parts.dataId]];
-  if (lowered !== parts.dataId) casings.push(['lowercased', lowered]);
   for (const [secretIndex, secret] of secrets.entries()) {
-    for (const [idCasing, dataId] of casings) {
+    for (const [idCasing, dataId] of idCasings(parts.dataId)) {
       const expected = hmacHex(
         secret,
         buildManifest({ dataId, requestId: parts.requestId, ts: signature.ts }),
@@ -131,6 +139,48 @@ export function verifySignature(
     }
   }
   return undefined;
+}
+
+/** What {@link verifySignature} tried before giving up, and what the delivery lacked: the facts behind a mismatch. */
+export interface SignatureMismatch {
+  readonly secretsTried: number;
+  readonly idCasingsTried: number;
+  /** Manifest parts that did not arrive and were therefore left out of the signed text. */
+  readonly missingParts: ReadonlyArray<'data.id' | 'x-request-id'>;
+  /** How many of the header's hashes cannot be a v1 hash at all (not 64 lowercase hex characters). */
+  readonly malformedHashes: number;
+}
+
+/** Explains why {@link verifySignature} found no match for these inputs. Pure; call it only after a mismatch. */
+export function diagnoseSignatureMismatch(
+  signature: ParsedSignature,
+  parts: Omit<ManifestParts, 'ts'>,
+  secrets: readonly string[],
+): SignatureMismatch {
+  const missing = (value: string | undefined): boolean => value === undefined || value.trim() === '';
+  return {
+    secretsTried: secrets.length,
+    idCasingsTried: idCasings(parts.dataId).length,
+    missingParts: [
+      ...(missing(parts.dataId) ? (['data.id'] as const) : []),
+      ...(missing(parts.requestId) ? (['x-request-id'] as const) : []),
+    ],
+    malformedHashes: signature.hashes.filter((hash) => !/^[0-9a-f]{64}$/.test(hash)).length,
+  };
+}
+
+const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+/** `tried 2 secrets x 2 id casings; x-request-id missing`: a mismatch in one line. */
+export function describeSignatureMismatch(mismatch: SignatureMismatch): string {
+  const { secretsTried, idCasingsTried, missingParts, malformedHashes } = mismatch;
+  return [
+    `tried ${plural(secretsTried, 'secret')} x ${plural(idCasingsTried, 'id casing')}`,
+    ...missingParts.map((part) => `${part} missing`),
+    ...(malformedHashes > 0
+      ? [`${plural(malformedHashes, 'v1 value')} not 64 lowercase hex characters`]
+      : []),
+  ].join('; ');
 }
 
 /** Reads ts as milliseconds when it has 13 or more digits, as seconds otherwise (reference 2.5). */

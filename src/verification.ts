@@ -1,6 +1,13 @@
 import createDebug from 'debug';
 import { MercadoPagoNotificationError } from './errors.js';
-import { parseSignatureHeader, signatureTimeMs, verifySignature } from './signature.js';
+import {
+  describeSignatureMismatch,
+  diagnoseSignatureMismatch,
+  parseSignatureHeader,
+  signatureTimeMs,
+  verifySignature,
+  type SignatureMismatch,
+} from './signature.js';
 import { topicSpec, type TopicSpec } from './topics.js';
 import type { ReceivedDelivery } from './delivery.js';
 import type { NormalizedOptions } from './options.js';
@@ -30,18 +37,9 @@ function reject(
   throw new MercadoPagoNotificationError(code, message);
 }
 
-function mismatchMessage(delivery: ReceivedDelivery, secretCount: number): string {
-  const casings =
-    delivery.signedDataId !== undefined && delivery.signedDataId.toLowerCase() !== delivery.signedDataId
-      ? 2
-      : 1;
-  const notes = [
-    `tried ${secretCount} secret(s) x ${casings} data.id casing(s)`,
-    delivery.requestId === undefined ? 'x-request-id missing' : undefined,
-    delivery.signedDataId === undefined ? 'no data.id in the query' : undefined,
-  ].filter((note) => note !== undefined);
+function mismatchMessage(mismatch: SignatureMismatch): string {
   return (
-    `signature mismatch: ${notes.join('; ')}. Check that the secret is this application's ` +
+    `signature mismatch: ${describeSignatureMismatch(mismatch)}. Check that the secret is this application's ` +
     '(test and production modes have different secrets) and that no proxy rewrote the query or x-request-id'
   );
 }
@@ -75,12 +73,10 @@ export function planVerification(
       reject('SIGNATURE_MISSING', 'the delivery has no x-signature header while `secret` is configured');
     if (parsed === 'no-ts') reject('SIGNATURE_MALFORMED', 'x-signature has no numeric ts=');
     if (parsed === 'no-supported-hash') reject('SIGNATURE_MALFORMED', 'x-signature has no v1= hash');
-    const match = verifySignature(
-      parsed,
-      { dataId: delivery.signedDataId, requestId: delivery.requestId },
-      config.secrets,
-    );
-    if (match === undefined) reject('SIGNATURE_MISMATCH', mismatchMessage(delivery, config.secrets.length));
+    const parts = { dataId: delivery.signedDataId, requestId: delivery.requestId };
+    const match = verifySignature(parsed, parts, config.secrets);
+    if (match === undefined)
+      reject('SIGNATURE_MISMATCH', mismatchMessage(diagnoseSignatureMismatch(parsed, parts, config.secrets)));
     debug('signature verified with secret #%d, data.id %s', match.secretIndex, match.idCasing);
     const ageMs = config.now() - signatureTimeMs(parsed.ts);
     const toleranceMs = (config.toleranceSeconds ?? Infinity) * 1000;

@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import {
   buildManifest,
+  describeSignatureMismatch,
+  diagnoseSignatureMismatch,
   parseSignatureHeader,
   signatureTimeMs,
   signNotification,
@@ -379,6 +381,50 @@ describe('verifySignature against tampering', () => {
   it('accepts when one of several v1 hashes matches and reports that hash', () => {
     const match = verifySignature({ ...signature, hashes: [HASH_A, v1] }, parts, [FIXTURE_SECRET]);
     expect(match?.hash).toBe(v1);
+  });
+});
+
+describe('diagnoseSignatureMismatch and describeSignatureMismatch', () => {
+  const signature: ParsedSignature = { ts: '1766237532', hashes: [HASH_A] };
+
+  it('counts every secret and both casings of an upper-case data.id, and names no missing part', () => {
+    const mismatch = diagnoseSignatureMismatch(signature, { dataId: 'ORD01ABC', requestId: 'r' }, ['a', 'b']);
+    expect(mismatch).toEqual({ secretsTried: 2, idCasingsTried: 2, missingParts: [], malformedHashes: 0 });
+    expect(describeSignatureMismatch(mismatch)).toBe('tried 2 secrets x 2 id casings');
+  });
+
+  it('tries one casing of an id that lowercasing does not change, and names a missing x-request-id', () => {
+    const mismatch = diagnoseSignatureMismatch(signature, { dataId: '123' }, ['a']);
+    expect(describeSignatureMismatch(mismatch)).toBe('tried 1 secret x 1 id casing; x-request-id missing');
+  });
+
+  it('names a blank or absent data.id and x-request-id, as buildManifest leaves them out', () => {
+    const mismatch = diagnoseSignatureMismatch(signature, { dataId: ' ', requestId: undefined }, ['a']);
+    expect(mismatch.missingParts).toEqual(['data.id', 'x-request-id']);
+    expect(describeSignatureMismatch(mismatch)).toBe(
+      'tried 1 secret x 1 id casing; data.id missing; x-request-id missing',
+    );
+  });
+
+  it('counts the v1 values that cannot be a hash: wrong length, upper case, not hex', () => {
+    const hashes = [HASH_A, HASH_A.slice(1), HASH_A.toUpperCase(), 'z'.repeat(64)];
+    const mismatch = diagnoseSignatureMismatch({ ...signature, hashes }, { dataId: '1', requestId: 'r' }, [
+      'a',
+    ]);
+    expect(mismatch.malformedHashes).toBe(3);
+    expect(describeSignatureMismatch(mismatch)).toBe(
+      'tried 1 secret x 1 id casing; 3 v1 values not 64 lowercase hex characters',
+    );
+  });
+
+  it('describes the fixture delivery checked with a wrong secret and its x-request-id dropped', () => {
+    const fixture = loadDelivery('webhook-payment-created');
+    const signature = parsed(fixture.headers['x-signature'] ?? '');
+    const parts = { dataId: partsOf(fixture).dataId };
+    expect(verifySignature(signature, parts, ['wrong', FIXTURE_SECRET])).toBeUndefined();
+    expect(
+      describeSignatureMismatch(diagnoseSignatureMismatch(signature, parts, ['wrong', FIXTURE_SECRET])),
+    ).toBe('tried 2 secrets x 1 id casing; x-request-id missing');
   });
 });
 
