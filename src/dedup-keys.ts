@@ -1,6 +1,8 @@
 import type { ReceivedDelivery } from './delivery.js';
 import type { VerificationPlan } from './verification.js';
 
+const SIGNATURE_KEY_PREFIX = 'signature:';
+
 /** Keys of the delivery layer: the delivery itself (reference 4) and its single-use signature (issue: replay). */
 export function deliveryKeys(delivery: ReceivedDelivery, plan: VerificationPlan): string[] {
   const keys: string[] = [];
@@ -12,6 +14,12 @@ export function deliveryKeys(delivery: ReceivedDelivery, plan: VerificationPlan)
       `delivery:${delivery.channel}:${delivery.topic}:${delivery.resourceId ?? ''}:${delivery.requestId}`,
     );
   }
-  if (plan.signature !== undefined) keys.push(`signature:${plan.signature.ts}:${plan.signature.hash}`);
+  if (plan.signature !== undefined)
+    keys.push(`${SIGNATURE_KEY_PREFIX}${plan.signature.ts}:${plan.signature.hash}`);
   return keys;
+}
+
+/** Whether a processed key is a signature's (the signature was replayed) rather than the delivery's (a resend). */
+export function isSignatureKey(key: string): boolean {
+  return key.startsWith(SIGNATURE_KEY_PREFIX);
 }

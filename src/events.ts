@@ -13,6 +13,8 @@ export interface EventRegistry extends NotificationEmitter {
   emit(event: AnyMercadoPagoEvent): Promise<MercadoPagoNotificationError[]>;
   /** Hands an error to every onError handler; a handler that throws or rejects is ignored. */
   reportError(error: MercadoPagoNotificationError, event?: AnyMercadoPagoEvent): void;
+  /** How many listeners `emit(event)` runs. */
+  listenerCount(event: AnyMercadoPagoEvent): number;
 }
 
 function assertHandler(method: string, handler: unknown): void {
@@ -63,6 +65,9 @@ export function createEventRegistry(): EventRegistry {
     }
   };
 
+  const handlersFor = (event: AnyMercadoPagoEvent): Set<AnyHandler> =>
+    new Set([...(byName.get(event.name) ?? []), ...(byName.get(event.topic) ?? []), ...anyHandlers]);
+
   return {
     on(name, handler) {
       assertListenableName(name);
@@ -83,12 +88,9 @@ export function createEventRegistry(): EventRegistry {
       errorHandlers.add(handler);
     },
     reportError,
+    listenerCount: (event) => handlersFor(event).size,
     async emit(event) {
-      const handlers = new Set([
-        ...(byName.get(event.name) ?? []),
-        ...(byName.get(event.topic) ?? []),
-        ...anyHandlers,
-      ]);
+      const handlers = handlersFor(event);
       const results = await Promise.allSettled([...handlers].map(async (handler) => handler(event)));
       const failures = results.flatMap((result) =>
         result.status === 'rejected'

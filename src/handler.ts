@@ -16,6 +16,8 @@ import { guardStore } from './store/guard.js';
 import { planVerification, type VerificationPlan } from './verification.js';
 import type { ApiReader } from './api.js';
 import type { EventRegistry } from './events.js';
+import type { InspectorRecorder } from './inspector/recorder.js';
+import type { DeliveryTrace } from './inspector/trace.js';
 import type { EventName } from './event-names.js';
 import type { NormalizedOptions } from './options.js';
 import type { ClaimResult, DeliveryStore } from './store/types.js';
@@ -29,6 +31,8 @@ export interface DeliveryHandlerContext {
   readonly registry: EventRegistry;
   readonly store: DeliveryStore;
   readonly api: ApiReader;
+  /** The delivery inspector's recorder, when the inspector is on. */
+  readonly recorder?: InspectorRecorder | undefined;
 }
 
 /** Creates the request handler mounted on every route: verify, deduplicate, read, emit, answer. */
@@ -37,6 +41,7 @@ export function createDeliveryHandler({
   registry,
   store: rawStore,
   api,
+  recorder,
 }: DeliveryHandlerContext): RequestHandler {
   const store = guardStore(rawStore);
   const inFlight = createInFlight(config.handlerTimeoutMs);
@@ -100,6 +105,7 @@ export function createDeliveryHandler({
     keys: readonly string[],
     final: Promise<Outcome>,
     answer: Deferred<Outcome>,
+    trace: DeliveryTrace | undefined,
   ): Promise<Outcome> {
     const claimed = [...keys];
     let event: AnyMercadoPagoEvent | undefined;
@@ -134,6 +140,7 @@ export function createDeliveryHandler({
         ...(name === 'notification.unhandled' ? { isKnownTopic } : {}),
       }) as AnyMercadoPagoEvent;
       const listeners = registry.emit(event);
+      trace?.emitted(name, registry.listenerCount(event));
       const limit = timeout(config.handlerTimeoutMs);
       void limit.promise.then(() => {
         const error = listenerTimeoutError(config.handlerTimeoutMs);
@@ -142,6 +149,7 @@ export function createDeliveryHandler({
       });
       const failures = await listeners;
       limit.cancel();
+      trace?.listenersSettled(failures);
       if (failures.length > 0) {
         await store.release(claimed);
         // The answer goes to whoever sent the request: it names no listener message, which may hold secrets.
@@ -164,10 +172,17 @@ export function createDeliveryHandler({
   }
 
   /** Claims the delivery and processes it, or joins or skips it when it is a copy. Resolves with the answer. */
-  async function processVerified(delivery: ReceivedDelivery, plan: VerificationPlan): Promise<Outcome> {
+  async function processVerified(
+    delivery: ReceivedDelivery,
+    plan: VerificationPlan,
+    trace: DeliveryTrace | undefined,
+  ): Promise<Outcome> {
     const keys = deliveryKeys(delivery, plan);
     const result = await claim(keys);
-    if (result.status === 'done') return { ok: true, dedup: 'duplicate', events: [] };
+    if (result.status === 'done') {
+      trace?.duplicateOf(result.key);
+      return { ok: true, dedup: 'duplicate', events: [] };
+    }
     if (result.status === 'processing') return inFlight.join(result.key);
     const answer = deferred<Outcome>();
     const final = deferred<Outcome>();
@@ -176,7 +191,7 @@ export function createDeliveryHandler({
       final.resolve(outcome);
       answer.resolve(outcome);
     };
-    processClaimed(delivery, plan, keys, final.promise, answer).then(settle, (thrown: unknown) =>
+    processClaimed(delivery, plan, keys, final.promise, answer, trace).then(settle, (thrown: unknown) =>
       settle({ ok: false, error: toNotificationError(thrown, 'INTERNAL_ERROR', 'processing the delivery') }),
     );
     return answer.promise;
@@ -195,6 +210,8 @@ export function createDeliveryHandler({
 
   return async function mercadoPagoDeliveryRoute(req: Request, res: Response): Promise<void> {
     const started = performance.now();
+    // Undefined unless the inspector is on: every `trace?.` call below then costs nothing.
+    const trace = recorder?.begin(req.originalUrl);
     let delivery: ReceivedDelivery | undefined;
     let plan: VerificationPlan | undefined;
     let outcome: Outcome;
@@ -206,16 +223,18 @@ export function createDeliveryHandler({
         body,
         receivedAt: new Date(config.now()),
       });
+      trace?.parsed(delivery);
       plan = planVerification(delivery, config, store.ttlMs);
       if (plan.spec?.answerBeforeProcessing === true) {
         // Fraud alerts are never retried: acknowledge now, then read and run listeners (reference pitfall 14).
         send(res, { ok: true, dedup: 'new', events: [] });
-        const background = await processVerified(delivery, plan);
+        trace?.answered(200, plan, undefined);
+        const background = await processVerified(delivery, plan, trace);
         if (!background.ok && background.error.code === 'DELIVERY_IN_PROGRESS')
           registry.reportError(background.error);
         outcome = background;
       } else {
-        outcome = await processVerified(delivery, plan);
+        outcome = await processVerified(delivery, plan, trace);
       }
     } catch (thrown) {
       const error = toNotificationError(thrown, 'INTERNAL_ERROR', 'handling the request');
@@ -223,6 +242,7 @@ export function createDeliveryHandler({
       outcome = { ok: false, error };
     }
     const status = send(res, outcome);
+    trace?.answered(status, plan, outcome);
     debug(
       '%s %s %s verified=%s dedup=%s events=%s -> %d%s in %d ms',
       delivery?.channel ?? '-',

@@ -16,6 +16,7 @@ export type {
   ErrorHandler,
   EventFor,
   EventHandler,
+  InspectorOptions,
   MercadoPagoEvent,
   MercadoPagoEventMap,
   MercadoPagoNotificationsOptions,

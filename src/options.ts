@@ -1,4 +1,4 @@
-import type { AccessTokenResolver, MercadoPagoNotificationsOptions } from './types.js';
+import type { AccessTokenResolver, InspectorOptions, MercadoPagoNotificationsOptions } from './types.js';
 import type { DeliveryStore } from './store/types.js';
 
 /** Where the API is read unless `apiBaseUrl` says otherwise. */
@@ -9,6 +9,9 @@ export const DEFAULT_DEDUP_MAX = 50_000;
 export const DEFAULT_DEDUP_TTL_MS = 48 * 3600_000;
 /** 64 KiB: a Mercado Pago notification is well under 4 KiB. */
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+export const DEFAULT_INSPECTOR_MAX = 100;
+/** Bound on `inspector.max`: each kept delivery is about 1 KB. */
+const MAX_INSPECTOR_MAX = 10_000;
 const DEFAULT_PATHS = {
   webhooks: '/webhooks',
   ipn: '/ipn',
@@ -30,6 +33,8 @@ export interface NormalizedOptions {
   readonly bodyLimitBytes: number;
   readonly fetch: typeof fetch;
   readonly now: () => number;
+  /** The inspector's settings when it was asked for; undefined when it was not. */
+  readonly inspector: Readonly<Required<InspectorOptions>> | undefined;
 }
 
 const OPTION_NAMES = [
@@ -46,6 +51,7 @@ const OPTION_NAMES = [
   'bodyLimitBytes',
   'fetch',
   'now',
+  'inspector',
 ] as const;
 
 /** Throws the package's TypeError for bad configuration. */
@@ -172,6 +178,21 @@ function normalizeStore(value: unknown): DeliveryStore | undefined {
   return value as DeliveryStore;
 }
 
+function normalizeInspector(value: unknown): NormalizedOptions['inspector'] {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return Object.freeze({ allowRemote: false, force: false, max: DEFAULT_INSPECTOR_MAX });
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    fail(`\`inspector\` must be a boolean or an object, got ${describe(value)}`);
+  assertKnownKeys(value, ['allowRemote', 'force', 'max'], 'inspector.');
+  const { allowRemote = false, force = false, max } = value as Record<string, unknown>;
+  for (const [name, flag] of Object.entries({ allowRemote, force })) {
+    if (typeof flag !== 'boolean') fail(`\`inspector.${name}\` must be a boolean, got ${describe(flag)}`);
+  }
+  const kept = positiveNumber('inspector.max', max, DEFAULT_INSPECTOR_MAX, true);
+  if (kept > MAX_INSPECTOR_MAX) fail(`\`inspector.max\` must be at most ${MAX_INSPECTOR_MAX}, got ${kept}`);
+  return Object.freeze({ allowRemote: allowRemote as boolean, force: force as boolean, max: kept });
+}
+
 function optionalFunction<T>(name: string, value: unknown, fallback: T): T {
   if (value === undefined) return fallback;
   if (typeof value !== 'function') fail(`\`${name}\` must be a function, got ${describe(value)}`);
@@ -218,5 +239,6 @@ export function normalizeOptions(options: Readonly<MercadoPagoNotificationsOptio
     bodyLimitBytes: positiveNumber('bodyLimitBytes', options.bodyLimitBytes, DEFAULT_BODY_LIMIT_BYTES, true),
     fetch: optionalFunction('fetch', options.fetch, globalThis.fetch),
     now: optionalFunction('now', options.now, Date.now),
+    inspector: normalizeInspector(options.inspector),
   });
 }

@@ -2,6 +2,7 @@ import express from 'express';
 import { createApiReader } from './api.js';
 import { createEventRegistry } from './events.js';
 import { createDeliveryHandler } from './handler.js';
+import { createInspector } from './inspector/index.js';
 import { normalizeOptions } from './options.js';
 import { warnIfLeaseTooShort } from './store/lease.js';
 import { createMemoryStore } from './store/memory.js';
@@ -34,9 +35,11 @@ export function mercadoPagoNotifications(
     fetch: config.fetch,
     fetchTimeoutMs: config.fetchTimeoutMs,
   });
-  const route = createDeliveryHandler({ config, registry, store, api });
+  const inspector = createInspector(config);
+  const route = createDeliveryHandler({ config, registry, store, api, recorder: inspector?.recorder });
   const router = express.Router();
   for (const path of config.paths) router.post(path, route);
+  inspector?.mount(router);
   const { on, off, onAny, onError } = registry;
   return Object.assign(router, { on, off, onAny, onError });
 }

@@ -191,6 +191,25 @@ export interface MercadoPagoNotificationsOptions {
   fetch?: typeof fetch;
   /** Clock in ms since the epoch, for tests. @default Date.now */
   now?: () => number;
+  /**
+   * Development aid: mounts `GET <mount>/_inspector`, a live page of the last deliveries and why each failed.
+   * Loopback clients only, and off when NODE_ENV is production, unless the object form says otherwise.
+   * @default false
+   */
+  inspector?: boolean | InspectorOptions;
+}
+
+/** Options of the delivery inspector (`inspector: { ... }`; `inspector: true` takes every default). */
+export interface InspectorOptions {
+  /**
+   * Also answer clients that are not on the loopback interface (127.0.0.0/8, ::1). The address is the socket's,
+   * never X-Forwarded-For. @default false
+   */
+  allowRemote?: boolean;
+  /** Turn the inspector on even when NODE_ENV is production. @default false */
+  force?: boolean;
+  /** Deliveries kept and shown; the oldest are dropped first (at most 10000). @default 100 */
+  max?: number;
 }
 
 /** Listener registration methods added to the router. */

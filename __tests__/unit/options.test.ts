@@ -5,6 +5,7 @@ import {
   DEFAULT_DEDUP_TTL_MS,
   DEFAULT_FETCH_TIMEOUT_MS,
   DEFAULT_HANDLER_TIMEOUT_MS,
+  DEFAULT_INSPECTOR_MAX,
   normalizeOptions,
 } from '../../src/options.js';
 import type { MercadoPagoNotificationsOptions } from '../../src/types.js';
@@ -82,6 +83,23 @@ describe('normalizeOptions rejects bad values', () => {
     ['fetch is not a function', { secret: SECRET, fetch: 'fetch' }, '`fetch`'],
     ['now is not a function', { secret: SECRET, now: 123 }, '`now`'],
     ['an option is unknown', { secret: SECRET, foo: 1 }, '`foo`'],
+    ['inspector is a string', { secret: SECRET, inspector: 'yes' }, '`inspector`'],
+    ['inspector is null', { secret: SECRET, inspector: null }, '`inspector`'],
+    ['inspector is an array', { secret: SECRET, inspector: [] }, '`inspector`'],
+    [
+      'inspector.allowRemote is not a boolean',
+      { secret: SECRET, inspector: { allowRemote: 1 } },
+      '`inspector.allowRemote`',
+    ],
+    [
+      'inspector.force is not a boolean',
+      { secret: SECRET, inspector: { force: 'true' } },
+      '`inspector.force`',
+    ],
+    ['inspector.max is zero', { secret: SECRET, inspector: { max: 0 } }, '`inspector.max`'],
+    ['inspector.max is not an integer', { secret: SECRET, inspector: { max: 2.5 } }, '`inspector.max`'],
+    ['inspector.max is over 10000', { secret: SECRET, inspector: { max: 10_001 } }, '`inspector.max`'],
+    ['inspector has an unknown key', { secret: SECRET, inspector: { port: 1 } }, '`inspector.port`'],
   ];
 
   it.each(table)('throws a TypeError naming the option when %s', (_label, options, name) => {
@@ -111,6 +129,12 @@ describe('normalizeOptions suggests the option meant', () => {
     ['apiBaseURL', { secret: SECRET, apiBaseURL: 'https://x.test' }, '`apiBaseUrl`'],
     ['dedup.ttl', { secret: SECRET, dedup: { ttl: 1000 } }, '`dedup.ttlMs`'],
     ['paths.webhook', { secret: SECRET, paths: { webhook: '/w' } }, '`paths.webhooks`'],
+    [
+      'inspector.allowRemotes',
+      { secret: SECRET, inspector: { allowRemotes: true } },
+      '`inspector.allowRemote`',
+    ],
+    ['inspecter', { secret: SECRET, inspecter: true }, '`inspector`'],
   ])('throws "did you mean" for the misspelled option %s', (misspelled, options, meant) => {
     const call = (): unknown => normalizeOptions(loose(options));
     expect(call).toThrow(TypeError);
@@ -148,6 +172,7 @@ describe('normalizeOptions fills the defaults', () => {
       bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
       fetch: globalThis.fetch,
       now: Date.now,
+      inspector: undefined,
     });
   });
 
@@ -243,5 +268,22 @@ describe('normalizeOptions apiBaseUrl', () => {
     ['https://proxy.example.test/mp//', 'https://proxy.example.test/mp'],
   ])('normalises %s to %s (no trailing slash)', (given, expected) => {
     expect(normalizeOptions({ secret: SECRET, apiBaseUrl: given }).apiBaseUrl).toBe(expected);
+  });
+});
+
+describe('normalizeOptions reads the inspector option', () => {
+  it.each([
+    ['true', true, { allowRemote: false, force: false, max: DEFAULT_INSPECTOR_MAX }],
+    ['an empty object', {}, { allowRemote: false, force: false, max: DEFAULT_INSPECTOR_MAX }],
+    ['every setting', { allowRemote: true, force: true, max: 5 }, { allowRemote: true, force: true, max: 5 }],
+    ['false', false, undefined],
+  ])('turns %s into its settings', (_label, inspector, expected) => {
+    const config = normalizeOptions({ secret: SECRET, inspector });
+    expect(config.inspector).toEqual(expected);
+    if (expected !== undefined) expect(Object.isFrozen(config.inspector)).toBe(true);
+  });
+
+  it('keeps 100 deliveries by default', () => {
+    expect(DEFAULT_INSPECTOR_MAX).toBe(100);
   });
 });
