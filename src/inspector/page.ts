@@ -33,7 +33,7 @@ table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .35em .6em; vertical-align: top; border-bottom: 1px solid #8882; }
 th { position: sticky; top: 0; background: Canvas; font-weight: 600; }
 td.mono, .mono { font-family: ui-monospace, monospace; font-size: 12px; word-break: break-all; }
-tr.failed td { background: #c628281a; }
+tr.error td { background: #c628281a; }
 .badge { display: inline-block; padding: 0 .4em; border-radius: 3px; font-weight: 600; }
 .verified { color: var(--ok); } .failed { color: var(--fail); } .pending, .running { color: var(--warn); }
 tr.detail td { border-bottom: 1px solid #8884; padding-top: 0; }
@@ -78,7 +78,7 @@ function failed(entry) {
 function render(entry) {
   const row = el('tr');
   row.dataset.id = String(entry.id);
-  if (failed(entry)) row.className = 'failed';
+  if (failed(entry)) row.className = 'error';
   cell(row, time(entry.receivedAt), 'mono');
   cell(row, entry.channel || '-');
   const topic = cell(row, entry.topic || '-');
@@ -115,13 +115,13 @@ function render(entry) {
   if (entry.processed && entry.processed.error) details.push(['reason', entry.processed.error.message]);
   if (entry.signature) {
     const s = entry.signature;
-    details.push(['signature', 'ts ' + s.ts + ' (' + s.ageSeconds + ' s old on arrival), v1 ' + s.v1Prefix + '…' +
+    details.push(['signature', 'x-signature: ts ' + s.ts + ' (' + s.ageSeconds + ' s old on arrival), v1 ' + s.v1Prefix + '…' +
       (s.hashes > 1 ? ' (+' + (s.hashes - 1) + ' more)' : '') + ', signed text ' + s.manifest]);
   }
   const group = document.createDocumentFragment();
   group.appendChild(row);
   if (details.length > 0) {
-    const detail = el('tr', undefined, 'detail' + (failed(entry) ? ' failed' : ''));
+    const detail = el('tr', undefined, 'detail' + (failed(entry) ? ' error' : ''));
     detail.dataset.detailOf = String(entry.id);
     const td = cell(detail, '');
     td.colSpan = 9;

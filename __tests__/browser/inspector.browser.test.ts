@@ -1,0 +1,148 @@
+// The delivery inspector in a real browser: Debian's chromium (/usr/bin/chromium; `.ci/run` installs it when it
+// is missing) driven by playwright-core, against a real Express app on 127.0.0.1 and the real fake API.
+import express from 'express';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { mercadoPagoNotifications } from '../../src/index.js';
+import { signedWebhook, urlOf, type OutgoingDelivery } from '../helpers/deliveries.js';
+import { TOKEN, storePayment, useFakeApi } from '../helpers/fake-api.js';
+import { FIXTURE_SECRET } from '../helpers/fixtures.js';
+import { listen, type RunningApp } from '../helpers/inspector.js';
+
+/** Launching chromium on a loaded machine can take a while. */
+const BROWSER_START_MS = 60_000;
+/** How long a locator waits for the page to show what the stream sent. */
+const SHOWS_WITHIN_MS = 20_000;
+
+jest.setTimeout(120_000);
+
+const api = useFakeApi();
+let browser: Browser;
+let running: RunningApp;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}, BROWSER_START_MS);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+beforeEach(async () => {
+  const app = express();
+  app.use(
+    '/mp',
+    mercadoPagoNotifications({
+      secret: FIXTURE_SECRET,
+      accessToken: TOKEN,
+      apiBaseUrl: api.url,
+      inspector: true,
+    }),
+  );
+  running = await listen(app);
+  page = await browser.newPage();
+  pageErrors.length = 0;
+  // A CSP violation or a script error shows up here.
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(`${running.url}/mp/_inspector`);
+  await page.locator('#status', { hasText: 'live' }).waitFor({ timeout: SHOWS_WITHIN_MS });
+});
+
+afterEach(async () => {
+  await page.close();
+  await running.close();
+});
+
+async function post(delivery: OutgoingDelivery): Promise<number> {
+  const res = await fetch(`${running.url}${urlOf(delivery)}`, {
+    method: 'POST',
+    headers: delivery.headers,
+    body: delivery.body,
+  });
+  return res.status;
+}
+
+const rowOf = (text: string) => page.locator('#rows tr[data-id]', { hasText: text });
+const detailOf = async (text: string) =>
+  page.locator(`#rows tr[data-detail-of="${await rowOf(text).getAttribute('data-id')}"]`);
+
+it('loads the page, connects to the stream and says no delivery arrived yet', async () => {
+  await expect(page.title()).resolves.toBe('Mercado Pago delivery inspector');
+  await expect(page.locator('#empty').isVisible()).resolves.toBe(true);
+  expect(pageErrors).toEqual([]);
+});
+
+it('shows a delivery that arrives after the page loaded, without a reload', async () => {
+  storePayment(api, '4242');
+  expect(await post(signedWebhook({ secret: FIXTURE_SECRET, dataId: '4242', type: 'payment' }))).toBe(200);
+  const row = rowOf('4242');
+  await row.waitFor({ timeout: SHOWS_WITHIN_MS });
+  const cells = await row.locator('td').allInnerTexts();
+  expect(cells.slice(1, 7)).toEqual([
+    'webhook',
+    'payment\npayment.updated',
+    expect.stringMatching(/^4242\nx-request-id [0-9a-f-]{36}$/),
+    'verified\nby signature+api',
+    'new',
+    'payment.approved',
+  ]);
+  expect(cells[8]).toMatch(/^200 in \d+ ms$/);
+  await expect(page.locator('#empty').isVisible()).resolves.toBe(false);
+  expect(pageErrors).toEqual([]);
+});
+
+it('shows why a forged delivery failed', async () => {
+  const forged = signedWebhook({
+    secret: 'not-the-secret',
+    dataId: '5151',
+    type: 'payment',
+    requestId: null,
+  });
+  expect(await post(forged)).toBe(401);
+  const row = rowOf('5151');
+  await row.waitFor({ timeout: SHOWS_WITHIN_MS });
+  await expect(row.getAttribute('class')).resolves.toBe('error');
+  const detail = await detailOf('5151');
+  await expect(detail.textContent()).resolves.toContain(
+    'signature mismatch: tried 1 secret x 1 id casing; x-request-id missing',
+  );
+  expect(pageErrors).toEqual([]);
+});
+
+it('renders delivery-provided markup as text', async () => {
+  const markup = '<img src=x onerror="window.__injected=1">';
+  storePayment(api, '6161');
+  // The type is not signed: anyone can send any string there.
+  await post(signedWebhook({ secret: FIXTURE_SECRET, dataId: '6161', type: markup }));
+  const row = rowOf('6161');
+  await row.waitFor({ timeout: SHOWS_WITHIN_MS });
+  await expect(row.locator('td').nth(2).textContent()).resolves.toBe(`${markup}${markup}.updated`);
+  await fetch(
+    `${running.url}/mp/webhooks?data.id=${encodeURIComponent('<script>window.__injected=2</script>')}&type=payment`,
+    {
+      method: 'POST',
+      body: '{}',
+    },
+  );
+  await rowOf('<script>').waitFor({ timeout: SHOWS_WITHIN_MS });
+  await expect(page.locator('#rows img, #rows script').count()).resolves.toBe(0);
+  await expect(
+    page.evaluate(() => (globalThis as { __injected?: number }).__injected),
+  ).resolves.toBeUndefined();
+});
