@@ -148,6 +148,14 @@ mercadoPagoNotifications({
   paths: { ipn: '/feed' },
 });
 
+// The inspector takes a boolean or its options object.
+mercadoPagoNotifications({ secret: 's', inspector: true });
+mercadoPagoNotifications({ secret: 's', inspector: { allowRemote: true, force: false, max: 50 } });
+// @ts-expect-error inspector.allowRemote is a boolean
+mercadoPagoNotifications({ secret: 's', inspector: { allowRemote: 'yes' } });
+// @ts-expect-error inspector has no port option (it is mounted on the router)
+mercadoPagoNotifications({ secret: 's', inspector: { port: 3001 } });
+
 const header: string = signNotification({ secret: 's', dataId: '1', requestId: 'r', ts: 1766237532 });
 // @ts-expect-error secret is required
 signNotification({ dataId: '1' });
