@@ -108,7 +108,7 @@ describe('NODE_ENV=production', () => {
       expect(emitWarning.mock.calls).toEqual([
         [
           expect.stringContaining('set `inspector: { force: true }`'),
-          { type: 'MercadoPagoNotificationsWarning', code: 'MERCADOPAGO_NOTIFICATIONS_INSPECTOR_OFF' },
+          { code: 'MERCADOPAGO_NOTIFICATIONS_INSPECTOR_OFF' },
         ],
       ]);
     } finally {

@@ -7,7 +7,7 @@ import type { NormalizedOptions } from '../options.js';
 const debug = createDebug('mercadopago-notifications:inspector');
 
 /** Code of the warning emitted when NODE_ENV=production keeps the inspector off. */
-export const INSPECTOR_REFUSED_WARNING_CODE = 'MERCADOPAGO_NOTIFICATIONS_INSPECTOR_OFF';
+const INSPECTOR_OFF_WARNING = 'MERCADOPAGO_NOTIFICATIONS_INSPECTOR_OFF';
 
 let warnedInProduction = false;
 
@@ -32,10 +32,7 @@ export function createInspector(config: NormalizedOptions): Inspector | undefine
     debug(message);
     if (!warnedInProduction) {
       warnedInProduction = true;
-      process.emitWarning(message, {
-        type: 'MercadoPagoNotificationsWarning',
-        code: INSPECTOR_REFUSED_WARNING_CODE,
-      });
+      process.emitWarning(message, { code: INSPECTOR_OFF_WARNING });
     }
     return undefined;
   }

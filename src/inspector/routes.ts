@@ -5,7 +5,7 @@ import { renderInspectorPage } from './page.js';
 import type { InspectorRecorder } from './recorder.js';
 
 /** Where the page is mounted under the router's mount point; the stream is `${INSPECTOR_PATH}/events`. */
-export const INSPECTOR_PATH = '/_inspector';
+const INSPECTOR_PATH = '/_inspector';
 /** A comment line this often keeps proxies and the browser from closing an idle stream. */
 const HEARTBEAT_INTERVAL_MS = 15_000;
 /** How soon the browser reconnects after the stream drops. */
