@@ -1,20 +1,26 @@
+import { randomUUID } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
 import {
   redisStore,
   type DeliveryStore,
   type RedisStoreClient,
   type RedisStoreOptions,
 } from '../../src/index.js';
-import { createApp } from '../helpers/app.js';
+import { createApp, type TestApp } from '../helpers/app.js';
 import { answerOf } from '../helpers/answers.js';
-import { paymentWebhook, send } from '../helpers/deliveries.js';
+import { paymentWebhook, send, type OutgoingDelivery } from '../helpers/deliveries.js';
+import { FIXTURE_SECRET } from '../helpers/fixtures.js';
 import { apiOptions, storePayment, useFakeApi } from '../helpers/fake-api.js';
 import {
   REDIS,
+  REDIS_SERVER_BINARY,
   connectIoRedis,
   connectNodeRedis,
   deleteKeys,
   describeWith,
+  startPrivateRedis,
   testPrefix,
+  type PrivateRedis,
 } from '../helpers/redis.js';
 import { sleep } from '../helpers/timing.js';
 
@@ -176,3 +182,58 @@ describeWith([REDIS], 'routers sharing one Redis (two instances in one process)'
     expect(b.events.map((event) => event.name)).toEqual(['payment.approved']);
   });
 });
+
+describeWith(
+  [REDIS_SERVER_BINARY],
+  'Redis round trips per delivery (a private redis-server counts them)',
+  () => {
+    const api = useFakeApi();
+    let server: PrivateRedis;
+    let client: Awaited<ReturnType<typeof connectNodeRedis>>;
+    let monitor: Socket;
+    /** What MONITOR printed: one line per command, `[0 127.0.0.1:port]` for a client's, `[0 lua]` inside a script. */
+    let monitored = '';
+    beforeAll(async () => {
+      server = await startPrivateRedis();
+      client = await connectNodeRedis(server.url);
+      monitor = connect(Number(new URL(server.url).port), '127.0.0.1');
+      monitor.on('data', (chunk: Buffer) => void (monitored += String(chunk)));
+      monitor.write('MONITOR\r\n');
+    });
+    afterAll(async () => {
+      monitor.destroy();
+      client.destroy();
+      await server.kill();
+    });
+
+    /** Waits until MONITOR has shown an ECHO of `mark` and returns where that line ends. */
+    async function markMonitor(mark: string): Promise<number> {
+      await client.sendCommand(['ECHO', mark]);
+      await eventually(async () => monitored.includes(mark));
+      return monitored.indexOf('\n', monitored.indexOf(mark)) + 1;
+    }
+
+    /** The status of sending `delivery` to `app`, and how many commands clients sent Redis meanwhile. */
+    async function cost(app: TestApp, delivery: OutgoingDelivery): Promise<[number, number]> {
+      const from = await markMonitor(randomUUID());
+      const res = await send(app.app, delivery);
+      const end = randomUUID();
+      await markMonitor(end);
+      const lines = monitored.slice(from, monitored.indexOf(end)).split('\n');
+      return [res.status, lines.filter((line) => / \[\d+ 127\.0\.0\.1:\d+\] /.test(line)).length - 1];
+    }
+
+    it('costs 2 for a signature-only delivery, 3 with an API read, 1 for a duplicate', async () => {
+      const store = redisStore({ client, prefix: testPrefix() });
+      await store.claim(['warm-up']); // loads the claim script (EVAL once); every later call goes by hash
+      await store.complete(['warm-up']);
+      const signatureOnly = createApp({ secret: FIXTURE_SECRET, store });
+      const withApi = createApp(apiOptions(api, { store }));
+      storePayment(api, '9100');
+      const delivery = paymentWebhook('9100');
+      expect(await cost(signatureOnly, paymentWebhook('9101'))).toEqual([200, 2]);
+      expect(await cost(withApi, delivery)).toEqual([200, 3]);
+      expect(await cost(withApi, delivery)).toEqual([200, 1]);
+    });
+  },
+);
