@@ -114,6 +114,13 @@ describeWith([REDIS], 'redisStore against Redis', () => {
       inspector.destroy();
     });
 
+    it('fails the call when Redis refuses the script (a key of another type under the prefix)', async () => {
+      const inspector = await connectNodeRedis();
+      await inspector.sendCommand(['LPUSH', `${prefix}delivery:1`, 'not ours']);
+      inspector.destroy();
+      await expect(store().claim(['delivery:1'])).rejects.toThrow(/WRONGTYPE/);
+    });
+
     it('forgets processed keys after ttlMs', async () => {
       const a = store({ ttlMs: 200 });
       await a.complete(['delivery:1']);
