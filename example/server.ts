@@ -13,6 +13,8 @@ import { runDemo } from './demo.js';
 /** Demo credentials: accepted only by the embedded fake API. */
 const DEMO_SECRET = 'demo-webhook-secret-not-a-real-one';
 const DEMO_ACCESS_TOKEN = 'TEST-demo-access-token';
+/** The CLI's default --api-url: http://127.0.0.1:3999. */
+const DEFAULT_FAKE_API_PORT = 3999;
 
 const log = (line: string): void => console.log(line);
 
@@ -24,10 +26,10 @@ function listen(app: Express, port: number, host?: string): Promise<Server> {
   });
 }
 
-function portFromEnv(fallback: number): number {
-  const port = Number(process.env['PORT'] ?? fallback);
+function portFromEnv(name: string, fallback: number): number {
+  const port = Number(process.env[name] ?? fallback);
   if (Number.isInteger(port) && port >= 0 && port <= 65535) return port;
-  throw new Error(`PORT must be an integer 0..65535, got ${process.env['PORT']}`);
+  throw new Error(`${name} must be an integer 0..65535, got ${process.env[name]}`);
 }
 
 function closeServer(server: Server): Promise<void> {
@@ -48,39 +50,43 @@ async function serveRealApi(secret: string | undefined, accessToken: string | un
     log('MP_ACCESS_TOKEN is not set: nothing is read, events are notification.received without a resource.');
   }
   const { app } = createExampleApp({ secret, accessToken, log });
-  const server = await listen(app, portFromEnv(3000));
+  const server = await listen(app, portFromEnv('PORT', 3000));
   const { port } = server.address() as AddressInfo;
   log(`Listening on http://localhost:${port}/mercadopago/webhooks (also /ipn and /wallet-connect).`);
   log('Expose it (for example with a tunnel) and set that URL in Your integrations > Webhooks.');
 }
 
-/** No credentials: fake API, demo credentials, loopback only, then the scripted demo. */
+/**
+ * No credentials: fake API, demo credentials, loopback only, then the scripted demo. When it keeps serving,
+ * the app listens on PORT (default 3000) and the fake API on FAKE_API_PORT (default 3999, the CLI's default
+ * --api-url), so `mercadopago-notifications trigger` works from another terminal; `--once` uses free ports.
+ */
 async function serveDemo(once: boolean): Promise<void> {
-  const api = await startFakeMercadoPagoApi({ accessTokens: [DEMO_ACCESS_TOKEN] });
+  const apiPort = once ? 0 : portFromEnv('FAKE_API_PORT', DEFAULT_FAKE_API_PORT);
+  const api = await startFakeMercadoPagoApi({ port: apiPort, accessTokens: [DEMO_ACCESS_TOKEN] });
   const { app, mp } = createExampleApp({
     secret: DEMO_SECRET,
     accessToken: DEMO_ACCESS_TOKEN,
     apiBaseUrl: api.url,
     log: (line) => log(`   ${line}`), // the app's lines, indented under the demo's step lines
   });
-  const server = await listen(app, portFromEnv(0), '127.0.0.1');
+  const server = await listen(app, once ? 0 : portFromEnv('PORT', 3000), '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   log(`No MP_WEBHOOK_SECRET / MP_ACCESS_TOKEN: demo mode with the fake Mercado Pago API at ${api.url}`);
   log(`Listening on ${baseUrl}/mercadopago/webhooks (also /ipn and /wallet-connect)`);
   log('');
-  const ok = await runDemo({ baseUrl, api, secret: DEMO_SECRET, mp, log });
+  const ok = await runDemo({ baseUrl, apiUrl: api.url, secret: DEMO_SECRET, mp, log });
   if (once) {
     await Promise.all([closeServer(server), api.close()]);
     process.exitCode = ok ? 0 : 1;
     return;
   }
   log('');
+  log('Still serving. Trigger more events from another terminal, for example:');
   log(
-    `Still serving. Sign more deliveries with signNotification({ secret: '${DEMO_SECRET}', dataId, requestId })`,
+    `  npx mercadopago-notifications trigger payment.pending,payment.approved --with-ipn --url ${baseUrl}/mercadopago/webhooks --api-url ${api.url} --secret ${DEMO_SECRET}`,
   );
-  log(
-    `and change resources through the fake API: PUT ${api.url}/_fake/resources?path=/v1/payments/<id>. Ctrl-C stops.`,
-  );
+  log('(in this repository: npm run cli -- trigger ...). Ctrl-C stops.');
 }
 
 const secret = process.env['MP_WEBHOOK_SECRET'] || undefined;

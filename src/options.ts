@@ -1,5 +1,6 @@
 import type { AccessTokenResolver, InspectorOptions, MercadoPagoNotificationsOptions } from './types.js';
 import type { DeliveryStore } from './store/types.js';
+import { closestName } from './suggest.js';
 
 /** Where the API is read unless `apiBaseUrl` says otherwise. */
 export const DEFAULT_API_BASE_URL = 'https://api.mercadopago.com';
@@ -68,27 +69,11 @@ export function describe(value: unknown): string {
   return value === null ? 'null' : `${typeof value} ${typeof value === 'object' ? '' : String(value)}`.trim();
 }
 
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      next.push(Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + cost));
-    }
-    row = next;
-  }
-  return row[b.length] ?? 0;
-}
-
 /** Throws for keys that are not in `known`, suggesting the closest known name. */
 export function assertKnownKeys(object: object, known: readonly string[], where: string): void {
   for (const key of Object.keys(object)) {
     if (known.includes(key)) continue;
-    const lower = key.toLowerCase();
-    const guess = known.find(
-      (name) => name.toLowerCase() === lower || editDistance(name.toLowerCase(), lower) <= 2,
-    );
+    const guess = closestName(key, known);
     fail(
       `unknown option \`${where}${key}\`${guess === undefined ? '' : `: did you mean \`${where}${guess}\`?`}`,
     );

@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import express, { type Express, type RequestHandler } from 'express';
 import {
   mercadoPagoNotifications,
@@ -42,4 +44,27 @@ export function appWith(
   app.use('/mp', mp);
   for (const middleware of after) app.use(middleware);
   return { app, mp, events, errors };
+}
+
+/** An app listening on 127.0.0.1 (a free port), for clients that need a real URL (the trigger code, the CLI). */
+export interface ServedApp {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Serves `app` on 127.0.0.1 with a free port. */
+export async function serveOnLoopback(app: Express): Promise<ServedApp> {
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    listening.once('error', reject);
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Express } from 'express';
-import { signNotification } from '../../src/index.js';
+import { buildDelivery, type BuiltDelivery } from '../../src/testing/index.js';
 import { FIXTURE_SECRET, type DeliveryFixture } from './fixtures.js';
 
 /** A delivery ready to send: query, headers and the exact body text. */
@@ -33,7 +33,17 @@ export interface SignedWebhookOptions {
   readonly path?: string;
 }
 
-/** A Webhooks delivery signed with the exported signer, as Mercado Pago would send it. */
+/** The test-kit delivery with its path and query apart, as the suites edit them. */
+function outgoing(built: BuiltDelivery): OutgoingDelivery {
+  return {
+    path: built.path.slice(0, built.path.indexOf('?')),
+    query: built.query,
+    headers: built.headers,
+    body: built.body,
+  };
+}
+
+/** A Webhooks delivery built by the test kit (signed with the exported signer), as Mercado Pago would send it. */
 export function signedWebhook({
   secret,
   dataId,
@@ -43,34 +53,18 @@ export function signedWebhook({
   body,
   path,
 }: SignedWebhookOptions): OutgoingDelivery {
-  const id = requestId === null ? undefined : (requestId ?? randomUUID());
-  const signature = signNotification({
-    secret,
-    dataId,
-    ...(id === undefined ? {} : { requestId: id }),
-    ...(ts === undefined ? {} : { ts }),
-  });
-  return {
-    path: path ?? '/mp/webhooks',
-    query: { 'data.id': dataId, type },
-    headers: {
-      'content-type': 'application/json',
-      'user-agent': `MercadoPago WebHook v1.0 ${type}`,
-      'x-signature': signature,
-      ...(id === undefined ? {} : { 'x-request-id': id }),
-    },
-    body: JSON.stringify(
-      body ?? {
-        action: `${type}.updated`,
-        api_version: 'v1',
-        data: { id: dataId },
-        type,
-        id: 1,
-        user_id: 1403498245,
-        live_mode: true,
-      },
-    ),
-  };
+  return outgoing(
+    buildDelivery({
+      topic: type,
+      resourceId: dataId,
+      channel: 'webhook',
+      secret,
+      path: path ?? '/mp/webhooks',
+      ...(requestId === undefined ? {} : { requestId }),
+      ...(ts === undefined ? {} : { ts }),
+      ...(body === undefined ? {} : { body }),
+    }),
+  );
 }
 
 /** A payment webhook for `id` signed with the fixture secret at the current time (a fresh x-request-id unless given). */
@@ -83,24 +77,14 @@ export function paymentWebhook(id: string, requestId?: string): OutgoingDelivery
   });
 }
 
-/** The IPN ("Feed v2.0") copy of a payment or merchant order notification. */
+/** The IPN ("Feed v2.0") copy of a payment or merchant order notification, built by the test kit. */
 export function ipnDelivery(
   topic: string,
   id: string,
   requestId: string = randomUUID(),
   path = '/mp/ipn',
 ): OutgoingDelivery {
-  return {
-    path,
-    query: { id, topic },
-    headers: {
-      'content-type': 'application/json',
-      'user-agent': `MercadoPago Feed v2.0 ${topic}`,
-      'x-request-id': requestId,
-      'x-signature': `ts=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`,
-    },
-    body: JSON.stringify({ resource: `https://api.mercadolibre.com/collections/notifications/${id}`, topic }),
-  };
+  return outgoing(buildDelivery({ topic, resourceId: id, channel: 'ipn', requestId, path }));
 }
 
 /** The documented body of a Wallet Connect agreement notification (a fresh notification id); `overrides` win. */

@@ -1,0 +1,130 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { signNotification } from '../signature.js';
+import type { DeliveryChannel } from '../types.js';
+import { closestName } from '../suggest.js';
+import { buildIpnBody, buildWebhookBody } from './delivery-bodies.js';
+
+const PREFIX = '[mercadopago-notifications] buildDelivery';
+const CHANNELS: readonly DeliveryChannel[] = ['webhook', 'ipn', 'wallet_connect'];
+
+/** Options of {@link buildDelivery}. */
+export interface BuildDeliveryOptions {
+  /** The topic as Mercado Pago sends it: the Webhooks `type` (`payment`, `order`, `topic_chargebacks_wh`, ...) or the IPN `topic`. */
+  readonly topic: string;
+  /** Id of the resource the delivery is about (`data.id` of a Webhook, `id` of an IPN). */
+  readonly resourceId: string;
+  /** How it arrives. @default 'wallet_connect' for topic `wallet_connect`, 'webhook' otherwise */
+  readonly channel?: DeliveryChannel;
+  /** The secret signature to sign Webhooks and Wallet Connect deliveries with; IPN needs none (it is never verifiable). */
+  readonly secret?: string;
+  /** Path of the router's endpoint in your app. @default '/webhooks' */
+  readonly path?: string;
+  /** The `x-request-id` header; `null` sends none (and signs without it). @default a fresh UUID */
+  readonly requestId?: string | null;
+  /** The signature timestamp (seconds, or milliseconds for 13 digits). @default now, in seconds */
+  readonly ts?: string | number;
+  /** The body's `action`, e.g. `'payment.created'`. @default the topic's usual action */
+  readonly action?: string;
+  /** Fields merged into the body's `data`, e.g. `{ status: 'cancelled' }` for Wallet Connect. */
+  readonly data?: Readonly<Record<string, unknown>>;
+  /** Seller account (`user_id`). */
+  readonly userId?: string;
+  /** Replaces the generated body: a string is sent verbatim, anything else as JSON. Mercado Pago does not sign it. */
+  readonly body?: unknown;
+  /** The id that goes into the signed manifest when it differs from `resourceId` (e.g. lower-cased Orders ids). */
+  readonly signedDataId?: string;
+  /** Extra headers; they replace generated ones, and `undefined` removes one. */
+  readonly headers?: Readonly<Record<string, string | undefined>>;
+}
+
+/** A delivery ready to send with supertest or fetch: `POST path` with these headers and this exact body. */
+export interface BuiltDelivery {
+  readonly method: 'POST';
+  /** The endpoint path with the query Mercado Pago appends, e.g. `/webhooks?data.id=123&type=payment`. */
+  readonly path: string;
+  /** The query parameters alone. */
+  readonly query: Readonly<Record<string, string>>;
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The exact body text. */
+  readonly body: string;
+}
+
+function userAgent(channel: DeliveryChannel, topic: string): string {
+  if (channel === 'ipn') return `MercadoPago Feed v2.0 ${topic}`;
+  // The Orders docs show the sender's HTTP client instead (reference 1.5).
+  return topic === 'order' ? 'restclient-node/4.15.3' : `MercadoPago WebHook v1.0 ${topic}`;
+}
+
+function assertOptions(options: BuildDeliveryOptions, channel: DeliveryChannel): void {
+  const { topic, resourceId, secret } = options;
+  if (typeof topic !== 'string' || topic === '')
+    throw new TypeError(`${PREFIX}: \`topic\` must be a non-empty string`);
+  if (typeof resourceId !== 'string' || resourceId === '') {
+    throw new TypeError(`${PREFIX}: \`resourceId\` must be a non-empty string`);
+  }
+  if (!CHANNELS.includes(channel)) {
+    const guess = closestName(String(channel), CHANNELS);
+    throw new TypeError(
+      `${PREFIX}: \`channel\` must be one of ${CHANNELS.join(', ')}, got ${String(channel)}${guess === undefined ? '' : `: did you mean ${guess}?`}`,
+    );
+  }
+  if (channel !== 'ipn' && (typeof secret !== 'string' || secret === '')) {
+    throw new TypeError(`${PREFIX}: \`secret\` is required to sign a ${channel} delivery`);
+  }
+}
+
+/**
+ * Builds a delivery exactly as Mercado Pago sends it: the query it appends to your URL, its headers (a fresh
+ * `x-request-id`, an `x-signature` made with `secret`) and the body shape of the topic. An IPN carries an
+ * `x-signature` too, which nobody can verify, as the real ones (reference 1.3).
+ *
+ * @example
+ * const d = buildDelivery({ topic: 'payment', resourceId: '123', secret, path: '/mercadopago/webhooks' });
+ * await request(app).post(d.path).set(d.headers).send(d.body).expect(200);
+ * @throws TypeError when an option is missing or invalid.
+ */
+export function buildDelivery(options: Readonly<BuildDeliveryOptions>): BuiltDelivery {
+  const { topic, resourceId, path = '/webhooks', ts, action, data, userId, body } = options;
+  const channel = options.channel ?? (topic === 'wallet_connect' ? 'wallet_connect' : 'webhook');
+  assertOptions(options, channel);
+  const requestId = options.requestId === null ? undefined : (options.requestId ?? randomUUID());
+  const tsText = String(ts ?? Math.floor(Date.now() / 1000));
+  const query: Record<string, string> =
+    channel === 'ipn' ? { id: resourceId, topic } : { 'data.id': resourceId, type: topic };
+  const signature =
+    channel === 'ipn'
+      ? `ts=${tsText},v1=${randomBytes(32).toString('hex')}`
+      : signNotification({
+          secret: options.secret ?? '',
+          dataId: options.signedDataId ?? resourceId,
+          ...(requestId === undefined ? {} : { requestId }),
+          ts: tsText,
+        });
+  const merged: Record<string, string | undefined> = {
+    'content-type': 'application/json',
+    'user-agent': userAgent(channel, topic),
+    'x-request-id': requestId,
+    'x-signature': signature,
+  };
+  for (const [name, value] of Object.entries(options.headers ?? {})) merged[name.toLowerCase()] = value;
+  const headers = Object.fromEntries(
+    Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  const text =
+    body !== undefined
+      ? typeof body === 'string'
+        ? body
+        : JSON.stringify(body)
+      : channel === 'ipn'
+        ? buildIpnBody(topic, resourceId)
+        : buildWebhookBody(topic, resourceId, { action, data, userId });
+  return {
+    method: 'POST',
+    // Mercado Pago appends its parameters after those of your own URL (reference 1.1).
+    path: `${path}${path.includes('?') ? '&' : '?'}${new URLSearchParams(query).toString()}`,
+    query,
+    headers,
+    body: text,
+  };
+}

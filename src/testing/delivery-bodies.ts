@@ -1,0 +1,113 @@
+// The bodies Mercado Pago sends, per topic (protocol reference 1.2 to 1.6). Ids that may exceed 2^53 are written
+// as JSON numbers without losing digits, as the API does.
+import { randomBytes, randomInt } from 'node:crypto';
+import { LosslessNumber, stringify } from 'lossless-json';
+
+/** Extra facts a body may carry beside the resource id. */
+export interface BodyParts {
+  /** The `action` field (a hint only: the router reads the resource). */
+  readonly action?: string | undefined;
+  /** Fields merged into `data`, e.g. `{ status: 'cancelled' }` for Wallet Connect. */
+  readonly data?: Readonly<Record<string, unknown>> | undefined;
+  /** Seller account (`user_id`). */
+  readonly userId?: string | undefined;
+}
+
+const API_VERSION = 'v1';
+const DEFAULT_USER_ID = '1403498245';
+/** Where the IPN body's `resource` URL points, per IPN topic (reference 1.3); others use `/<topic>/<id>`. */
+const IPN_RESOURCE_PATHS: Readonly<Record<string, string>> = {
+  payment: 'collections/notifications',
+  merchant_order: 'merchant_orders',
+  chargebacks: 'chargebacks',
+};
+
+/** A JSON number when `id` is all digits (any size), the string otherwise. */
+function idValue(id: string): LosslessNumber | string {
+  return /^[1-9]\d*$/.test(id) ? new LosslessNumber(id) : id;
+}
+
+/** Serializes a body, keeping big integers exact. */
+function text(body: unknown): string {
+  return stringify(body) ?? '';
+}
+
+/** A Webhooks body for `topic` about `resourceId`, shaped as Mercado Pago sends that topic. */
+export function buildWebhookBody(topic: string, resourceId: string, parts: BodyParts = {}): string {
+  const { action, data = {} } = parts;
+  const userId = idValue(parts.userId ?? DEFAULT_USER_ID);
+  const now = new Date().toISOString();
+  const notificationId = new LosslessNumber(String(randomInt(1e11, 2 ** 47)));
+  switch (topic) {
+    case 'topic_merchant_order_wh':
+      // No data.id: the merchant order id is the body `id` (reference 1.4).
+      return text({
+        action: action ?? 'update',
+        application_id: '7910800073137785',
+        data: { currency_id: '', marketplace: 'NONE', ...data },
+        date_created: now,
+        id: resourceId,
+        live_mode: false,
+        status: data['status'],
+        type: topic,
+        user_id: userId,
+        version: 1,
+      });
+    case 'topic_chargebacks_wh':
+      // `actions` is an array; data.id and application_id are JSON numbers above 2^53 (reference 1.4).
+      return text({
+        actions: [action ?? 'changed_case_status'],
+        api_version: API_VERSION,
+        application_id: new LosslessNumber('9007201037432481'),
+        data: { checkout: 'PRO', id: idValue(resourceId), site_id: 'MLA', ...data },
+        date_created: now,
+        id: notificationId,
+        live_mode: false,
+        type: topic,
+        user_id: userId,
+        version: Math.floor(Date.now() / 1000),
+      });
+    case 'stop_delivery_op_wh':
+      // Fraud alert: no data.id, the payment id in data.payment_id and in the body `id` (reference 1.4).
+      return text({
+        action: action ?? 'Created',
+        api_version: API_VERSION,
+        data: { description: 'fraud alert', payment_id: idValue(resourceId), site_id: 'MLA', ...data },
+        date_created: now,
+        id: resourceId,
+        live_mode: false,
+        type: topic,
+        user_id: userId,
+        version: 1,
+      });
+    case 'wallet_connect':
+      // Wallet Connect's own envelope: an event id for dedup, `entity`, `date`, `model_version` (reference 1.6).
+      return text({
+        id: randomBytes(16).toString('hex'),
+        type: topic,
+        entity: 'agreement',
+        action: action ?? 'status.updated',
+        date: now,
+        model_version: 1,
+        version: 0,
+        data: { id: resourceId, ...data },
+      });
+    default:
+      return text({
+        action: action ?? `${topic}.updated`,
+        api_version: API_VERSION,
+        data: { id: resourceId, ...data },
+        date_created: now,
+        id: notificationId,
+        live_mode: false,
+        type: topic,
+        user_id: userId,
+      });
+  }
+}
+
+/** The IPN ("Feed v2.0") body: `{ resource, topic }` (reference 1.3). */
+export function buildIpnBody(topic: string, resourceId: string): string {
+  const path = IPN_RESOURCE_PATHS[topic] ?? topic;
+  return JSON.stringify({ resource: `https://api.mercadolibre.com/${path}/${resourceId}`, topic });
+}
