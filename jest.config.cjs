@@ -5,7 +5,12 @@ const transform = {
     { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
   ],
 };
-const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
+const moduleNameMapper = {
+  '^(\\.{1,2}/.*)\\.js$': '$1',
+  // example/ imports the package by its name, as a user's tests do: resolve it to the sources.
+  '^mercadopago-notifications$': '<rootDir>/src/index.ts',
+  '^mercadopago-notifications/testing$': '<rootDir>/src/testing/index.ts',
+};
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -13,7 +18,8 @@ module.exports = {
     {
       displayName: 'express5',
       testEnvironment: 'node',
-      roots: ['<rootDir>/__tests__'],
+      // example/ holds a test users copy into their projects (README "Testing your listeners").
+      roots: ['<rootDir>/__tests__', '<rootDir>/example'],
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['/express4-mapping\\.test\\.ts$'],
       transform,

@@ -38,7 +38,8 @@ echo "tarball: $TARBALL ($(wc -c <"$TARBALL") bytes)"
 step "checking the tarball contents"
 CONTENTS="$(tar -tzf "$TARBALL" | sed 's#^package/##' | sort)"
 echo "$CONTENTS"
-for required in package.json LICENSE dist/index.js dist/index.cjs dist/index.d.ts dist/index.d.cts; do
+for required in package.json LICENSE dist/index.js dist/index.cjs dist/index.d.ts dist/index.d.cts \
+  dist/testing.js dist/testing.cjs dist/testing.d.ts dist/testing.d.cts dist/cli.js; do
   grep -qx "$required" <<<"$CONTENTS" || fail "the tarball has no $required"
 done
 if grep -Eq '^(src|__tests__|example|bench|scripts|node_modules|coverage)/' <<<"$CONTENTS"; then
@@ -82,6 +83,16 @@ const entry = require.cache[require.resolve('$PKG_NAME')];
 const outside = entry.children.map((child) => child.filename).filter((file) => !file.startsWith(here));
 assert.deepEqual(outside, [], 'the package loads modules from outside the project: missing dependencies?');
 
+// The test kit subpath: the same signer, and deliveries signed with it.
+const testing = require('$PKG_NAME/testing');
+assert.match(require.resolve('$PKG_NAME/testing'), /[\\\\/]dist[\\\\/]testing\.cjs\$/, 'require() must load dist/testing.cjs');
+assert.equal(testing.signNotification($SIGN_INPUT), signature, 'the testing signer differs');
+const delivery = testing.buildDelivery({ topic: 'payment', resourceId: '123', secret: 's', requestId: 'r', ts: '1' });
+assert.equal(delivery.path, '/webhooks?data.id=123&type=payment');
+assert.equal(delivery.headers['x-signature'], signature);
+assert.equal(typeof testing.startFakeMercadoPagoApi, 'function');
+assert.equal(typeof testing.triggerEvent, 'function');
+
 process.stdout.write(signature);
 EOF
 CJS_SIGNATURE="$(cd "$PACK_DIR/cjs" && node check.cjs)"
@@ -103,6 +114,16 @@ assert.equal(typeof redisStore, 'function', 'redisStore is a function');
 const signature = signNotification($SIGN_INPUT);
 assert.equal(typeof signature, 'string');
 assert.ok(signature.startsWith('ts=1,v1='), 'unexpected signature: ' + signature);
+
+// The test kit subpath: a fake API that serves what is set, and deliveries for supertest.
+const { buildDelivery, startFakeMercadoPagoApi } = await import('$PKG_NAME/testing');
+assert.match(import.meta.resolve('$PKG_NAME/testing'), /\/dist\/testing\.js\$/, 'import must load dist/testing.js');
+const api = await startFakeMercadoPagoApi({ resources: { '/v1/payments/123': { id: 123, status: 'approved' } } });
+const answer = await fetch(api.url + '/v1/payments/123', { headers: { authorization: 'Bearer t' } });
+assert.deepEqual(await answer.json(), { id: 123, status: 'approved' });
+await api.close();
+const delivery = buildDelivery({ topic: 'payment', resourceId: '123', secret: 's', requestId: 'r', ts: '1' });
+assert.equal(delivery.headers['x-signature'], signature);
 process.stdout.write(signature);
 EOF
 ESM_SIGNATURE="$(cd "$PACK_DIR/esm" && node check.mjs)"
@@ -133,6 +154,7 @@ cat >"$PACK_DIR/ts/src/index.ts" <<EOF
 import assert from 'node:assert/strict';
 import { mercadoPagoNotifications, signNotification, MercadoPagoNotificationError, redisStore } from '$PKG_NAME';
 import type { DeliveryStore, RedisStoreClient } from '$PKG_NAME';
+import { buildDelivery, startFakeMercadoPagoApi, type BuiltDelivery, type FakeMercadoPagoApi } from '$PKG_NAME/testing';
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
 
@@ -149,6 +171,19 @@ export function register(mp: ReturnType<typeof mercadoPagoNotifications>): void 
 
 // The Redis store's types compile without any Redis client package installed (this project has none).
 export const storeFor = (client: RedisStoreClient): DeliveryStore => redisStore({ client, leaseMs: 30_000 });
+const built: BuiltDelivery = buildDelivery({ topic: 'payment', resourceId: '1', secret: 's' });
+const path: string = built.path;
+assert.throws(
+  // @ts-expect-error: buildDelivery needs a resource id
+  () => buildDelivery({ topic: 'payment', secret: 's' }),
+  TypeError,
+);
+export async function fake(): Promise<string> {
+  const api: FakeMercadoPagoApi = await startFakeMercadoPagoApi({ resources: {} });
+  api.set('/v1/payments/1', { id: 1 });
+  await api.close();
+  return api.url + path;
+}
 
 const errorClass: abstract new (...args: never[]) => Error = MercadoPagoNotificationError;
 const signature: string = signNotification($SIGN_INPUT);
@@ -160,10 +195,12 @@ EOF
 cat >"$PACK_DIR/ts/src/require.cts" <<EOF
 import assert = require('node:assert/strict');
 import notifications = require('$PKG_NAME');
+import testing = require('$PKG_NAME/testing');
 
 const signature: string = notifications.signNotification($SIGN_INPUT);
 const factory: typeof notifications.mercadoPagoNotifications = notifications.mercadoPagoNotifications;
 assert.equal(typeof factory, 'function');
+assert.equal(testing.buildDelivery({ topic: 'payment', resourceId: '1', secret: 's' }).method, 'POST');
 // @ts-expect-error: misspelled exports must not compile
 notifications.signNotifcation;
 process.stdout.write(signature);
@@ -180,5 +217,17 @@ TS_CJS_SIGNATURE="$(cd "$PACK_DIR/ts" && node out/require.cjs)"
 [[ "$TS_ESM_SIGNATURE" == "$ESM_SIGNATURE" ]] || fail "compiled TS (ESM) signature differs: $TS_ESM_SIGNATURE"
 [[ "$TS_CJS_SIGNATURE" == "$ESM_SIGNATURE" ]] || fail "compiled TS (CJS) signature differs: $TS_CJS_SIGNATURE"
 echo "ok: type-checked, compiled and ran (ESM and CJS)"
+
+step "the mercadopago-notifications bin (npx, from the ESM and CommonJS projects)"
+for project in esm cjs; do
+  BIN_SIGNATURE="$(cd "$PACK_DIR/$project" && npx --no-install mercadopago-notifications sign --data-id 123 \
+    --request-id r --ts 1 --secret s)"
+  [[ "$BIN_SIGNATURE" == "$ESM_SIGNATURE" ]] || fail "the bin signs differently in $project: $BIN_SIGNATURE"
+done
+BIN_STATUS=0
+(cd "$PACK_DIR/esm" && npx --no-install mercadopago-notifications trigger payment.aproved --url http://127.0.0.1:9 \
+  --secret s >/dev/null 2>&1) || BIN_STATUS=$?
+[[ "$BIN_STATUS" == 2 ]] || fail "the bin exited $BIN_STATUS instead of 2 for an unknown event"
+echo "ok: npx mercadopago-notifications sign / trigger"
 
 step "passed: CJS, ESM and TypeScript (nodenext) projects use $TARBALL_NAME"

@@ -154,8 +154,10 @@ export async function triggerEvent(options: Readonly<TriggerEventOptions>): Prom
     exchanges.push(exchange);
     report({ type: 'exchange', ...exchange });
   };
-  for (const [index, { event, state }] of steps.entries()) {
+  for (const { event, state } of steps) {
     if (state.note !== undefined) report({ type: 'note', event, text: state.note });
+  }
+  for (const [index, { event, state }] of steps.entries()) {
     const change = {
       step: index,
       createdAt: new Date(startedMs).toISOString(),
