@@ -8,7 +8,8 @@ import { FIXTURE_SECRET } from '../helpers/fixtures.js';
 
 // eslint-disable-next-line no-control-regex -- the point is to find escape sequences
 const ANSI = /\u001b\[/;
-const PROCESS_TIMEOUT_MS = 60_000;
+// Each test starts processes: generous on a loaded machine.
+jest.setTimeout(60_000);
 
 let fakeApi: ChildProcessWithoutNullStreams;
 let apiUrl: string;
@@ -28,7 +29,7 @@ beforeAll(async () => {
   apiUrl = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(printed)?.[1] ?? '';
   test = createApp({ secret: FIXTURE_SECRET, accessToken: 'TEST-any-token', apiBaseUrl: apiUrl });
   served = await serveOnLoopback(test.app);
-}, PROCESS_TIMEOUT_MS);
+});
 
 afterAll(async () => {
   await served.close();
@@ -39,70 +40,54 @@ afterAll(async () => {
 });
 
 describe('mercadopago-notifications (a real process)', () => {
-  it(
-    'triggers a delivery that the router reads from the fake API it serves, exiting 0 with plain output',
-    async () => {
-      const run = await runCliProcess(
-        [
-          'trigger',
-          'payment.pending,payment.approved',
-          '--url',
-          `${served.url}/mp/webhooks`,
-          '--api-url',
-          apiUrl,
-        ],
-        { MP_WEBHOOK_SECRET: FIXTURE_SECRET },
-      );
-      expect(run).toMatchObject({ code: 0, stderr: '' });
-      expect(run.stdout).toContain('2 deliveries, every answer 2xx');
-      expect(run.stdout).not.toMatch(ANSI); // stdout is a pipe, even with FORCE_COLOR set
-      expect(test.events.map((event) => event.name)).toEqual(['payment.pending', 'payment.approved']);
-    },
-    PROCESS_TIMEOUT_MS,
-  );
-
-  it(
-    'exits 1 when an answer is not 2xx',
-    async () => {
-      const run = await runCliProcess([
+  it('triggers a delivery that the router reads from the fake API it serves, exiting 0 with plain output', async () => {
+    const run = await runCliProcess(
+      [
         'trigger',
-        'order.processed',
+        'payment.pending,payment.approved',
         '--url',
         `${served.url}/mp/webhooks`,
         '--api-url',
         apiUrl,
-        '--secret',
-        'not-the-app-secret',
-      ]);
-      expect(run.code).toBe(1);
-      expect(run.stdout).toContain('<- 401 Unauthorized');
-      expect(run.stdout).not.toMatch(ANSI);
-    },
-    PROCESS_TIMEOUT_MS,
-  );
+      ],
+      { MP_WEBHOOK_SECRET: FIXTURE_SECRET },
+    );
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toContain('2 deliveries, every answer 2xx');
+    expect(run.stdout).not.toMatch(ANSI); // stdout is a pipe, even with FORCE_COLOR set
+    expect(test.events.map((event) => event.name)).toEqual(['payment.pending', 'payment.approved']);
+  });
 
-  it(
-    'exits 2 with a suggestion for an unknown event, and 0 with plain help',
-    async () => {
-      const bad = await runCliProcess(['trigger', 'chargeback.open', '--url', served.url]);
-      expect(bad).toMatchObject({ code: 2, stdout: '' });
-      expect(bad.stderr).toContain('did you mean `chargeback.opened`?');
-      const help = await runCliProcess(['fake-api', '--help']);
-      expect(help.code).toBe(0);
-      expect(help.stdout).toContain('Usage: mercadopago-notifications fake-api [options]');
-      expect(help.stdout).not.toMatch(ANSI);
-    },
-    PROCESS_TIMEOUT_MS,
-  );
+  it('exits 1 when an answer is not 2xx', async () => {
+    const run = await runCliProcess([
+      'trigger',
+      'order.processed',
+      '--url',
+      `${served.url}/mp/webhooks`,
+      '--api-url',
+      apiUrl,
+      '--secret',
+      'not-the-app-secret',
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('<- 401 Unauthorized');
+    expect(run.stdout).not.toMatch(ANSI);
+  });
 
-  it(
-    'stops the fake API on SIGTERM and exits 0',
-    async () => {
-      fakeApi.kill('SIGTERM');
-      const [code] = (await once(fakeApi, 'exit')) as [number | null];
-      expect(code).toBe(0);
-      await expect(fetch(`${apiUrl}/_fake/requests`)).rejects.toThrow();
-    },
-    PROCESS_TIMEOUT_MS,
-  );
+  it('exits 2 with a suggestion for an unknown event, and 0 with plain help', async () => {
+    const bad = await runCliProcess(['trigger', 'chargeback.open', '--url', served.url]);
+    expect(bad).toMatchObject({ code: 2, stdout: '' });
+    expect(bad.stderr).toContain('did you mean `chargeback.opened`?');
+    const help = await runCliProcess(['fake-api', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: mercadopago-notifications fake-api [options]');
+    expect(help.stdout).not.toMatch(ANSI);
+  });
+
+  it('stops the fake API on SIGTERM and exits 0', async () => {
+    fakeApi.kill('SIGTERM');
+    const [code] = (await once(fakeApi, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    await expect(fetch(`${apiUrl}/_fake/requests`)).rejects.toThrow();
+  });
 });

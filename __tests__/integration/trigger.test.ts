@@ -2,7 +2,7 @@
 // the real fake API, over real HTTP.
 import { EVENT_NAMES, type EventName } from '../../src/index.js';
 import { startFakeMercadoPagoApi } from '../../src/testing/fake-api.js';
-import { triggerEvent } from '../../src/testing/index.js';
+import { triggerEvent, type TriggerEventOptions } from '../../src/testing/index.js';
 import { createApp, serveOnLoopback, type ServedApp, type TestApp } from '../helpers/app.js';
 import { apiOptions, useFakeApi } from '../helpers/fake-api.js';
 import { FIXTURE_SECRET } from '../helpers/fixtures.js';
@@ -22,6 +22,9 @@ beforeAll(async () => {
 afterAll(() => Promise.all([reading.served.close(), notReading.served.close()]));
 
 const endpoint = (served: ServedApp): string => `${served.url}/mp/webhooks`;
+/** Triggers at the reading router with the fixture secret; `options` override. */
+const triggerAtRouter = (options: Partial<TriggerEventOptions> & Pick<TriggerEventOptions, 'events'>) =>
+  triggerEvent({ url: endpoint(reading.served), apiUrl: api.url, secret: FIXTURE_SECRET, ...options });
 const eventsOf = (test: TestApp, resourceId: string): EventName[] =>
   test.events.filter((event) => event.resourceId === resourceId).map((event) => event.name);
 
@@ -47,12 +50,7 @@ describe('triggerEvent, for every event name', () => {
 
 describe('triggerEvent', () => {
   it('moves one resource through a sequence of states, one event per state', async () => {
-    const result = await triggerEvent({
-      events: 'payment.pending, payment.approved,payment.refunded',
-      url: endpoint(reading.served),
-      apiUrl: api.url,
-      secret: FIXTURE_SECRET,
-    });
+    const result = await triggerAtRouter({ events: 'payment.pending, payment.approved,payment.refunded' });
     expect(eventsOf(reading.test, result.resourceId)).toEqual([
       'payment.pending',
       'payment.approved',
@@ -67,14 +65,7 @@ describe('triggerEvent', () => {
   });
 
   it('sends the IPN copy with the Webhook’s x-request-id and ts, and a byte-for-byte resend, all answered 200 with one event', async () => {
-    const result = await triggerEvent({
-      events: 'merchant_order.closed',
-      url: endpoint(reading.served),
-      apiUrl: api.url,
-      secret: FIXTURE_SECRET,
-      withIpn: true,
-      resend: true,
-    });
+    const result = await triggerAtRouter({ events: 'merchant_order.closed', withIpn: true, resend: true });
     const [webhook, ipn, resend] = result.exchanges;
     expect(result.exchanges.map(({ kind, status }) => [kind, status])).toEqual([
       ['webhook', 200],
@@ -92,12 +83,9 @@ describe('triggerEvent', () => {
 
   it('uses the resource id it is given and reports the stored resource before each delivery', async () => {
     const reports: string[] = [];
-    const result = await triggerEvent({
+    const result = await triggerAtRouter({
       events: ['order.processed'],
       resourceId: 'ORD01TESTTRIGGER0000000001',
-      url: endpoint(reading.served),
-      apiUrl: api.url,
-      secret: FIXTURE_SECRET,
       report: (entry) => void reports.push(entry.type),
     });
     expect(result.resourceId).toBe('ORD01TESTTRIGGER0000000001');
@@ -106,12 +94,7 @@ describe('triggerEvent', () => {
   });
 
   it('resolves with ok false and the 401 when the app verifies with another secret', async () => {
-    const result = await triggerEvent({
-      events: 'payment.approved',
-      url: endpoint(reading.served),
-      apiUrl: api.url,
-      secret: 'not-the-app-secret',
-    });
+    const result = await triggerAtRouter({ events: 'payment.approved', secret: 'not-the-app-secret' });
     expect(result.ok).toBe(false);
     expect(result.exchanges.map(({ status }) => status)).toEqual([401]);
     expect(JSON.parse(result.exchanges[0]?.responseBody ?? '{}').error.code).toBe('SIGNATURE_MISMATCH');
@@ -140,13 +123,7 @@ describe('triggerEvent', () => {
     ],
   ])('throws a TypeError for %s, before sending anything', async (_, overrides, message) => {
     const requests = api.requests.length;
-    const attempt = triggerEvent({
-      events: 'payment.approved',
-      url: endpoint(reading.served),
-      apiUrl: api.url,
-      secret: FIXTURE_SECRET,
-      ...overrides,
-    });
+    const attempt = triggerAtRouter({ events: 'payment.approved', ...overrides });
     await expect(attempt).rejects.toThrow(TypeError);
     await expect(attempt).rejects.toThrow(message);
     expect(api.requests.length).toBe(requests);

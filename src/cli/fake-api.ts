@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { startFakeMercadoPagoApi } from '../testing/fake-api.js';
 import { UsageError } from './input.js';
-import type { CliIo, Printer } from './output.js';
+import type { CommandContext } from './input.js';
 import { loadSeed } from './seed.js';
 
 /** `trigger`'s default --api-url points here. */
@@ -20,7 +20,7 @@ function parsePort(value: string): number {
   return port;
 }
 
-export function registerFakeApiCommand(program: Command, io: CliIo, printer: Printer): void {
+export function registerFakeApiCommand(program: Command, { io, printer }: CommandContext): void {
   program
     .command('fake-api')
     .description('serve a fake Mercado Pago API on 127.0.0.1 for your app to read resources from')

@@ -1,5 +1,5 @@
 // What every command shares about its input: the secret, the error for bad input, and the exit codes.
-import type { CliIo } from './output.js';
+import type { CliIo, Printer } from './output.js';
 
 /** Exit codes: 0 every answer was 2xx; 1 an answer was not 2xx or a server could not be reached; 2 bad input. */
 export const EXIT_OK = 0;
@@ -18,4 +18,11 @@ export function secretFrom(option: string | undefined, io: CliIo): string {
     );
   }
   return secret;
+}
+
+/** What a command's action uses: the streams, the printer, and where to record a failing exit code. */
+export interface CommandContext {
+  readonly io: CliIo;
+  readonly printer: Printer;
+  setExitCode(code: number): void;
 }

@@ -24,13 +24,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       getOutHasColors: () => printer.color,
       getErrHasColors: () => false,
     });
-  const setExitCode = (code: number) => {
-    exitCode = Math.max(exitCode, code);
+  const context = {
+    io,
+    printer,
+    setExitCode: (code: number) => void (exitCode = Math.max(exitCode, code)),
   };
-  registerTriggerCommand(program, io, printer, setExitCode);
-  registerSendCommand(program, io, printer, setExitCode);
-  registerFakeApiCommand(program, io, printer);
-  registerSignCommand(program, io, printer);
+  registerTriggerCommand(program, context);
+  registerSendCommand(program, context);
+  registerFakeApiCommand(program, context);
+  registerSignCommand(program, context);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

@@ -5,8 +5,8 @@ import { parse, stringify } from 'lossless-json';
 import { signNotification } from '../signature.js';
 import type { BuiltDelivery } from '../testing/build-delivery.js';
 import { parseHttpUrl, postDelivery } from '../testing/post-delivery.js';
-import { EXIT_FAILED, UsageError, secretFrom } from './input.js';
-import { printExchange, type CliIo, type Printer } from './output.js';
+import { EXIT_FAILED, UsageError, secretFrom, type CommandContext } from './input.js';
+import { printExchange, type CliIo } from './output.js';
 
 const FORMAT = `
 The file holds one delivery, as in the package's test fixtures:
@@ -86,12 +86,7 @@ async function readSource(file: string, io: CliIo): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export function registerSendCommand(
-  program: Command,
-  io: CliIo,
-  printer: Printer,
-  setExitCode: (code: number) => void,
-): void {
+export function registerSendCommand(program: Command, { io, printer, setExitCode }: CommandContext): void {
   program
     .command('send')
     .description('send a delivery described as JSON, re-signed with your secret')

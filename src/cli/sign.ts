@@ -1,7 +1,7 @@
 // `sign`: prints the x-signature value Mercado Pago would send for a data.id, x-request-id and ts.
 import type { Command } from 'commander';
 import { signNotification } from '../signature.js';
-import type { CliIo, Printer } from './output.js';
+import type { CommandContext } from './input.js';
 import { UsageError, secretFrom } from './input.js';
 
 interface SignCommandOptions {
@@ -11,7 +11,7 @@ interface SignCommandOptions {
   readonly secret?: string;
 }
 
-export function registerSignCommand(program: Command, io: CliIo, printer: Printer): void {
+export function registerSignCommand(program: Command, { io, printer }: CommandContext): void {
   program
     .command('sign')
     .description(

@@ -6,8 +6,8 @@ import {
   triggerEvent,
   type TriggerReport,
 } from '../testing/trigger.js';
-import { printExchange, type CliIo, type Printer } from './output.js';
-import { EXIT_FAILED, secretFrom } from './input.js';
+import { printExchange, type Printer } from './output.js';
+import { EXIT_FAILED, secretFrom, type CommandContext } from './input.js';
 
 const EXAMPLES = `
 Examples:
@@ -45,12 +45,7 @@ function printReport(printer: Printer, entry: TriggerReport): void {
   }
 }
 
-export function registerTriggerCommand(
-  program: Command,
-  io: CliIo,
-  printer: Printer,
-  setExitCode: (code: number) => void,
-): void {
+export function registerTriggerCommand(program: Command, { io, printer, setExitCode }: CommandContext): void {
   program
     .command('trigger')
     .description(
