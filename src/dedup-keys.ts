@@ -8,7 +8,9 @@ export function deliveryKeys(delivery: ReceivedDelivery, plan: VerificationPlan)
   const keys: string[] = [];
   const version = (delivery.body as { version?: unknown } | undefined)?.version;
   if (delivery.channel === 'wallet_connect' && delivery.id !== undefined) {
-    keys.push(`delivery:wallet_connect:${delivery.id}:${String(version ?? '')}`);
+    // The body is unsigned: only a string or number is a version; anything else could not even be printed.
+    const versionText = typeof version === 'string' || typeof version === 'number' ? String(version) : '';
+    keys.push(`delivery:wallet_connect:${delivery.id}:${versionText}`);
   } else if (delivery.requestId !== undefined) {
     keys.push(
       `delivery:${delivery.channel}:${delivery.topic}:${delivery.resourceId ?? ''}:${delivery.requestId}`,
