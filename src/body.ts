@@ -30,21 +30,53 @@ function fromParsed(body: unknown): unknown {
   return body;
 }
 
+/** Limits on reading a body from the stream. */
+export interface BodyReadLimits {
+  /** Largest body accepted, in bytes. */
+  readonly limitBytes: number;
+  /** Longest time the whole body may take to arrive, in ms. */
+  readonly timeoutMs: number;
+}
+
 /**
  * Returns the request body, whether or not a body parser ran before the router (express.json, text or raw).
  * Reads the stream itself only when nobody has: never waits on a consumed stream. Bodies over `limitBytes`
- * are refused from Content-Length, or as soon as the limit is crossed, without buffering them whole.
+ * are refused from Content-Length, or as soon as the limit is crossed, without buffering them whole; a body
+ * still arriving after `timeoutMs` is refused too, so a slow client cannot hold the request open.
  */
-export async function readRequestBody(req: RequestWithBody, limitBytes: number): Promise<unknown> {
+export async function readRequestBody(
+  req: RequestWithBody,
+  { limitBytes, timeoutMs }: BodyReadLimits,
+): Promise<unknown> {
   if (req._body === true || req.readableEnded || !req.readable) return fromParsed(req.body);
+  let timer: NodeJS.Timeout | undefined;
+  const tooSlow = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new MercadoPagoNotificationError(
+            'BODY_TIMEOUT',
+            `the body did not arrive within bodyTimeoutMs (${timeoutMs} ms)`,
+          ),
+        ),
+      timeoutMs,
+    );
+  });
+  const reading = getRawBody(req, {
+    limit: limitBytes,
+    encoding: 'utf8',
+    length: req.headers['content-length'],
+  });
   try {
-    const text = await getRawBody(req, {
-      limit: limitBytes,
-      encoding: 'utf8',
-      length: req.headers['content-length'],
-    });
-    return parseJsonLossless(text);
+    return parseJsonLossless(await Promise.race([reading, tooSlow]));
   } catch (error) {
+    if (error instanceof MercadoPagoNotificationError) {
+      // raw-body keeps waiting for a stream it no longer gets: stop reading and forget its late outcome.
+      reading.catch(() => undefined);
+      req.unpipe();
+      req.pause();
+      throw error;
+    }
     const type = (error as { type?: string }).type;
     if (type === 'entity.too.large') {
       throw new MercadoPagoNotificationError('BODY_TOO_LARGE', `the body exceeds ${limitBytes} bytes`, {
@@ -58,5 +90,7 @@ export async function readRequestBody(req: RequestWithBody, limitBytes: number):
         cause: error,
       },
     );
+  } finally {
+    clearTimeout(timer);
   }
 }

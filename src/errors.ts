@@ -7,6 +7,8 @@ export const ERROR_STATUS = {
   INVALID_DELIVERY: 400,
   /** The body is larger than the router accepts. */
   BODY_TOO_LARGE: 413,
+  /** The body was still arriving after bodyTimeoutMs. */
+  BODY_TIMEOUT: 408,
   /** The body could not be read from the request stream. */
   BODY_UNREADABLE: 400,
   /** A secret is configured and the delivery carries no x-signature. */

@@ -204,6 +204,8 @@ export function createDeliveryHandler({
       return 200;
     }
     const { status, code, message } = outcome.error;
+    // The rest of a refused body is not read: close the connection instead of draining it.
+    if (code === 'BODY_TOO_LARGE' || code === 'BODY_TIMEOUT') res.set('connection', 'close');
     res.status(status).json({ error: { code, message } });
     return status;
   }
@@ -216,7 +218,10 @@ export function createDeliveryHandler({
     let plan: VerificationPlan | undefined;
     let outcome: Outcome;
     try {
-      const body = await readRequestBody(req, config.bodyLimitBytes);
+      const body = await readRequestBody(req, {
+        limitBytes: config.bodyLimitBytes,
+        timeoutMs: config.bodyTimeoutMs,
+      });
       delivery = parseDelivery({
         url: req.originalUrl,
         headers: req.headers,

@@ -13,6 +13,8 @@ export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 export const DEFAULT_INSPECTOR_MAX = 100;
 /** Bound on `inspector.max`: each kept delivery is about 1 KB. */
 const MAX_INSPECTOR_MAX = 10_000;
+/** 10 s for the whole body: a few KiB arrive in milliseconds, and a slow sender must not hold the request open. */
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 const DEFAULT_PATHS = {
   webhooks: '/webhooks',
   ipn: '/ipn',
@@ -32,6 +34,7 @@ export interface NormalizedOptions {
   readonly store: DeliveryStore | undefined;
   readonly paths: readonly string[];
   readonly bodyLimitBytes: number;
+  readonly bodyTimeoutMs: number;
   readonly fetch: typeof fetch;
   readonly now: () => number;
   /** The inspector's settings when it was asked for; undefined when it was not. */
@@ -50,6 +53,7 @@ const OPTION_NAMES = [
   'store',
   'paths',
   'bodyLimitBytes',
+  'bodyTimeoutMs',
   'fetch',
   'now',
   'inspector',
@@ -222,6 +226,7 @@ export function normalizeOptions(options: Readonly<MercadoPagoNotificationsOptio
     store: normalizeStore(options.store),
     paths: Object.freeze(normalizePaths(options.paths)),
     bodyLimitBytes: positiveNumber('bodyLimitBytes', options.bodyLimitBytes, DEFAULT_BODY_LIMIT_BYTES, true),
+    bodyTimeoutMs: positiveNumber('bodyTimeoutMs', options.bodyTimeoutMs, DEFAULT_BODY_TIMEOUT_MS),
     fetch: optionalFunction('fetch', options.fetch, globalThis.fetch),
     now: optionalFunction('now', options.now, Date.now),
     inspector: normalizeInspector(options.inspector),

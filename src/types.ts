@@ -187,6 +187,8 @@ export interface MercadoPagoNotificationsOptions {
   };
   /** Largest body accepted, in bytes. @default 65536 */
   bodyLimitBytes?: number;
+  /** Longest time the body may take to arrive, in ms; a slower sender is answered 408. @default 10000 */
+  bodyTimeoutMs?: number;
   /** fetch implementation for API reads. @default globalThis.fetch */
   fetch?: typeof fetch;
   /** Clock in ms since the epoch, for tests. @default Date.now */

@@ -59,6 +59,9 @@ describe('parseJsonLossless', () => {
 /** What the server side saw for one request. */
 type Outcome = { ok: true; body: unknown } | { ok: false; error: unknown };
 
+/** Long enough that no test here meets the body read timeout. */
+const BODY_TIMEOUT_MS = 10_000;
+
 let server: Server;
 let port: number;
 /** Each test installs the request handler it needs; the outcome of readRequestBody is captured below. */
@@ -74,7 +77,7 @@ function expectOutcome(): void {
 
 /** Calls readRequestBody on the real request and records what it gave, then answers. */
 function readAndRecord(req: IncomingMessage, res: ServerResponse, limit = LIMIT): void {
-  readRequestBody(req, limit).then(
+  readRequestBody(req, { limitBytes: limit, timeoutMs: BODY_TIMEOUT_MS }).then(
     (body) => {
       settleOutcome({ ok: true, body });
       res.end('ok');

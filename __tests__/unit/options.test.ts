@@ -1,6 +1,7 @@
 import {
   DEFAULT_API_BASE_URL,
   DEFAULT_BODY_LIMIT_BYTES,
+  DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_DEDUP_MAX,
   DEFAULT_DEDUP_TTL_MS,
   DEFAULT_FETCH_TIMEOUT_MS,
@@ -62,6 +63,8 @@ describe('normalizeOptions rejects bad values', () => {
     ['dedup.ttlMs is negative', { secret: SECRET, dedup: { ttlMs: -1 } }, '`dedup.ttlMs`'],
     ['dedup is not an object', { secret: SECRET, dedup: 5 }, '`dedup`'],
     ['bodyLimitBytes is not an integer', { secret: SECRET, bodyLimitBytes: 10.5 }, '`bodyLimitBytes`'],
+    ['bodyTimeoutMs is zero', { secret: SECRET, bodyTimeoutMs: 0 }, '`bodyTimeoutMs`'],
+    ['bodyTimeoutMs is a string', { secret: SECRET, bodyTimeoutMs: '5000' }, '`bodyTimeoutMs`'],
     ['paths is not an object', { secret: SECRET, paths: '/webhooks' }, '`paths`'],
     ['paths has an unknown key', { secret: SECRET, paths: { payments: '/p' } }, '`paths.payments`'],
     ['a path has no leading slash', { secret: SECRET, paths: { ipn: 'ipn' } }, '`paths.ipn`'],
@@ -170,6 +173,7 @@ describe('normalizeOptions fills the defaults', () => {
       store: undefined,
       paths: ['/webhooks', '/ipn', '/wallet-connect'],
       bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
+      bodyTimeoutMs: DEFAULT_BODY_TIMEOUT_MS,
       fetch: globalThis.fetch,
       now: Date.now,
       inspector: undefined,
@@ -182,6 +186,7 @@ describe('normalizeOptions fills the defaults', () => {
     expect(DEFAULT_FETCH_TIMEOUT_MS).toBe(5_000);
     expect(DEFAULT_DEDUP_MAX).toBe(50_000);
     expect(DEFAULT_DEDUP_TTL_MS).toBe(48 * 3600_000);
+    expect(DEFAULT_BODY_TIMEOUT_MS).toBe(10_000);
   });
 
   it('freezes the result and its nested values', () => {
