@@ -1,0 +1,115 @@
+// The world the fuzz and soak tools run in: one secret, one token, a real fake API with a few resources, and the
+// real router mounted in an Express app listening on 127.0.0.1. Shared by the jest suites and the scripts.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type ErrorRequestHandler } from 'express';
+import {
+  mercadoPagoNotifications,
+  type AnyMercadoPagoEvent,
+  type MercadoPagoNotificationError,
+  type MercadoPagoNotificationsOptions,
+  type MercadoPagoNotificationsRouter,
+} from '../src/index.js';
+import { startFakeMercadoPagoApi, type FakeMercadoPagoApi } from '../src/testing/fake-api.js';
+
+/** The secret the tools sign with. Never a real one. */
+export const TOOL_SECRET = 'TOOLS-SECRET-fuzz-and-soak-0123456789abcdef';
+/** The access token the tools' fake API accepts. */
+export const TOOL_TOKEN = 'APP_USR-tools-token-0123456789-not-real';
+
+/** Resources served by the fake API, by resource id, with the topics that read them. */
+export const KNOWN_RESOURCES = {
+  payment: ['1001', '1002', '1003'],
+  merchant_order: ['2001'],
+  chargeback: ['233000061680860123'],
+  order: ['ORD01FUZZ00000000000000000001'],
+  agreement: ['22abcd1235ed497f945f755fcaba3c6c'],
+} as const;
+
+/** Stores every known resource in `api`. */
+export function storeKnownResources(api: FakeMercadoPagoApi): void {
+  const updated = '2026-01-02T10:00:00.000-04:00';
+  for (const id of KNOWN_RESOURCES.payment) {
+    api.set(`/v1/payments/${id}`, {
+      id: Number(id),
+      status: 'approved',
+      status_detail: 'accredited',
+      date_last_updated: updated,
+    });
+  }
+  for (const id of KNOWN_RESOURCES.merchant_order) {
+    api.set(`/merchant_orders/${id}`, { id: Number(id), status: 'closed', last_updated: updated });
+  }
+  for (const id of KNOWN_RESOURCES.chargeback) {
+    api.set(
+      `/v1/chargebacks/${id}`,
+      `{"id":${id},"documentation_status":"pending","date_created":"${updated}","date_last_updated":"${updated}"}`,
+    );
+  }
+  for (const id of KNOWN_RESOURCES.order) {
+    api.set(`/v1/orders/${id}`, { id, status: 'processed', status_detail: 'accredited', version: 3 });
+  }
+  for (const id of KNOWN_RESOURCES.agreement) {
+    api.set(`/v2/wallet_connect/agreements/${id}`, { id, status: 'confirmed_by_user' });
+  }
+}
+
+/** A router behind a real HTTP server, recording what it emitted, reported and let escape. */
+export interface ToolTarget {
+  /** `http://127.0.0.1:<port>`; the router is mounted at `/mp`. */
+  readonly url: string;
+  readonly api: FakeMercadoPagoApi;
+  readonly mp: MercadoPagoNotificationsRouter;
+  /** Errors handed to onError. */
+  readonly reported: MercadoPagoNotificationError[];
+  /** Errors that escaped the router into Express (must stay empty). */
+  readonly escaped: unknown[];
+  close(): Promise<void>;
+}
+
+/** Starts a fake API with the known resources and the router in front of it; `extra` overrides any option. */
+export async function startToolTarget(
+  extra: Partial<MercadoPagoNotificationsOptions> = {},
+  onEvent?: (event: AnyMercadoPagoEvent) => unknown,
+): Promise<ToolTarget> {
+  const api = await startFakeMercadoPagoApi({ accessTokens: [TOOL_TOKEN] });
+  storeKnownResources(api);
+  const mp = mercadoPagoNotifications({
+    secret: TOOL_SECRET,
+    accessToken: TOOL_TOKEN,
+    apiBaseUrl: api.url,
+    ...extra,
+  });
+  const reported: MercadoPagoNotificationError[] = [];
+  const escaped: unknown[] = [];
+  if (onEvent !== undefined) mp.onAny(onEvent);
+  mp.onError((error) => void reported.push(error));
+  const app = express();
+  app.use('/mp', mp);
+  const recordEscape: ErrorRequestHandler = (error, _req, _res, next) => {
+    escaped.push(error);
+    next(error);
+  };
+  app.use(recordEscape);
+  const server: Server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    api,
+    mp,
+    reported,
+    escaped,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await api.close();
+    },
+  };
+}
+
+/** Resident set size and heap in MiB, after a full collection when the process runs with --expose-gc. */
+export function memoryMiB(): { rss: number; heap: number } {
+  (globalThis as { gc?: () => void }).gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rss: Math.round(rss / 2 ** 20), heap: Math.round(heapUsed / 2 ** 20) };
+}
