@@ -43,12 +43,13 @@ describe('forgeries of genuine deliveries', () => {
     }
   });
 
-  it('accepts none of 30,000 forgeries through the router in process, reading and recording nothing for them', async () => {
+  it('accepts none of 30,000 forgeries through the router in process, and reads and stores nothing for them', async () => {
     const figures = await runForgeryInProcess(30_000);
     expect(figures.attempts).toBeGreaterThanOrEqual(30_000);
     expect(figures.genuineEmitted).toBeGreaterThan(0);
     expect(figures.accepted).toBe(0);
     expect(figures.apiReadsByForgeries).toBe(0);
+    expect(figures.storeWritesByForgeries).toBe(0);
     expect(Object.keys(figures.byKind).sort()).toEqual([...ALL_KINDS].sort());
   }, 60_000);
 
