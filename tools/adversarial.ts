@@ -341,7 +341,7 @@ export async function runAdversarial(
     // Fraud alerts are answered before their listeners run: give those a moment before the last checks.
     await new Promise((resolve) => setTimeout(resolve, 300));
     figures.escapedErrors = target.escaped.length;
-    figures.internalErrors += target.reported.filter((e) => e.code === 'INTERNAL_ERROR').length;
+    figures.internalErrors += target.reported.get('INTERNAL_ERROR') ?? 0;
     figures.apiReads = target.api.requests.length;
     if (violations.length > 0) throw new Error(violations.join('\n'));
     if (figures.internalErrors > 0) throw new Error('the router reported INTERNAL_ERROR');

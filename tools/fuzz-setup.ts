@@ -6,7 +6,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import {
   mercadoPagoNotifications,
   type AnyMercadoPagoEvent,
-  type MercadoPagoNotificationError,
+  type MercadoPagoNotificationErrorCode,
   type MercadoPagoNotificationsOptions,
   type MercadoPagoNotificationsRouter,
 } from '../src/index.js';
@@ -60,8 +60,8 @@ export interface ToolTarget {
   readonly url: string;
   readonly api: FakeMercadoPagoApi;
   readonly mp: MercadoPagoNotificationsRouter;
-  /** Errors handed to onError. */
-  readonly reported: MercadoPagoNotificationError[];
+  /** How many errors onError received, by code (counts only: a long run must not keep every error). */
+  readonly reported: Map<MercadoPagoNotificationErrorCode, number>;
   /** Errors that escaped the router into Express (must stay empty). */
   readonly escaped: unknown[];
   close(): Promise<void>;
@@ -80,10 +80,10 @@ export async function startToolTarget(
     apiBaseUrl: api.url,
     ...extra,
   });
-  const reported: MercadoPagoNotificationError[] = [];
+  const reported = new Map<MercadoPagoNotificationErrorCode, number>();
   const escaped: unknown[] = [];
   if (onEvent !== undefined) mp.onAny(onEvent);
-  mp.onError((error) => void reported.push(error));
+  mp.onError((error) => void reported.set(error.code, (reported.get(error.code) ?? 0) + 1));
   const app = express();
   app.use('/mp', mp);
   const recordEscape: ErrorRequestHandler = (error, _req, _res, next) => {

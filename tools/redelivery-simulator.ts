@@ -173,6 +173,7 @@ export async function runRedeliverySimulation(options: SimulationOptions): Promi
     listener,
   );
   const client = createWireClient(target.url, concurrency * 8);
+  figures.memoryMiB.start = memoryMiB(); // with the router, the fake API and the client up
 
   const sendTimed = async (wire: WireRequest): Promise<WireAnswer> => {
     figures.deliveries++;
