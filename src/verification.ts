@@ -6,6 +6,7 @@ import {
   parseSignatureHeader,
   signatureTimeMs,
   verifySignature,
+  type SignatureMatch,
   type SignatureMismatch,
 } from './signature.js';
 import { topicSpec, type TopicSpec } from './topics.js';
@@ -18,8 +19,9 @@ const debug = createDebug('mercadopago-notifications:signature');
 /** How a delivery will be trusted: its verified signature, an API read, or both. */
 export interface VerificationPlan {
   readonly spec: TopicSpec | undefined;
-  /** The verified signature; `ts` + `hash` identify it for the single-use rule. */
-  readonly signature: { readonly ts: string; readonly hash: string } | undefined;
+  /** The verified signature: `ts` + `hash` identify it for the single-use rule; `match` says what matched. */
+  readonly signature:
+    { readonly ts: string; readonly hash: string; readonly match: SignatureMatch } | undefined;
   /** Whether the resource is read from the API (always, for a delivery with no signature). */
   readonly readResource: boolean;
   readonly verifiedBy: VerifiedBy;
@@ -85,7 +87,7 @@ export function planVerification(
     if (!canRead && ageMs > retentionMs) expired(ageMs, retentionMs, 'dedup retention');
     return {
       spec,
-      signature: { ts: parsed.ts, hash: match.hash },
+      signature: { ts: parsed.ts, hash: match.hash, match },
       readResource: canRead,
       verifiedBy: canRead ? 'signature+api' : 'signature',
     };

@@ -98,7 +98,7 @@ it('shows a delivery that arrives after the page loaded, without a reload', asyn
     'webhook',
     'payment\npayment.updated',
     expect.stringMatching(/^4242\nx-request-id [0-9a-f-]{36}$/),
-    'verified\nby signature+api',
+    'verified\nby signature+api\nsecret #1',
     'new',
     'payment.approved',
   ]);

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { RequestHandler } from 'express';
-import type { MercadoPagoNotificationsOptions } from '../../src/index.js';
+import { signNotification, type MercadoPagoNotificationsOptions } from '../../src/index.js';
 import { appWith, createApp, type TestApp } from '../helpers/app.js';
 import {
   fromFixture,
@@ -174,11 +174,32 @@ describe('the event stream', () => {
         hashes: 1,
         manifest: expect.stringMatching(/^id:601;request-id:req-601;ts:\d{10};$/),
       },
-      verification: { status: 'verified', by: 'signature+api' },
+      verification: {
+        status: 'verified',
+        by: 'signature+api',
+        matched: { secret: 1, idCasing: 'as-received' },
+      },
       dedup: 'new',
       events: ['payment.approved'],
       listeners: { count: 1, status: 'ok', failures: [] },
       answer: { status: 200, ms: expect.any(Number), beforeProcessing: false },
+    });
+  });
+
+  it('says which secret and which data.id casing produced the hash', async () => {
+    const { app, stream } = await watch({ secret: ['NEW-secret-after-rotation', FIXTURE_SECRET] });
+    const id = 'ORD01JQ4S4KY8HWQ6NA5PXB65B3D3';
+    api.set(`/v1/orders/${id}`, { id, status: 'processed', status_detail: 'accredited', version: 2 });
+    const requestId = randomUUID();
+    // The Orders QR docs sign the lowercased id while the query carries it in upper case.
+    const signature = signNotification({ secret: FIXTURE_SECRET, dataId: id.toLowerCase(), requestId });
+    const delivery = signedWebhook({ secret: FIXTURE_SECRET, dataId: id, type: 'order', requestId });
+    await send(app, withHeaders(delivery, { 'x-signature': signature })).expect(200);
+    const entry = await stream.entry((e) => e.answer !== undefined);
+    expect(entry.verification).toEqual({
+      status: 'verified',
+      by: 'signature+api',
+      matched: { secret: 2, idCasing: 'lowercased' },
     });
   });
 
@@ -366,7 +387,7 @@ describe('the event stream', () => {
     expect(early.processed).toBeUndefined();
     const done = await stream.entry((e) => e.id === early.id && e.processed !== undefined);
     expect(done).toMatchObject({
-      verification: { status: 'verified', by: 'signature+api' },
+      verification: { status: 'verified', by: 'signature+api', matched: { secret: 1 } },
       dedup: 'new',
       events: ['fraud_alert.created'],
       answer: early.answer,

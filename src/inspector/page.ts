@@ -89,6 +89,8 @@ function render(entry) {
   const verification = cell(row, '');
   verification.appendChild(el('span', entry.verification.status, 'badge ' + entry.verification.status.replace(' ', '-')));
   if (entry.verification.by) line(verification, 'by ' + entry.verification.by, 'muted');
+  const matched = entry.verification.matched;
+  if (matched) line(verification, 'secret #' + matched.secret + (matched.idCasing === 'lowercased' ? ', data.id lowercased' : ''), 'muted');
   cell(row, entry.dedup || '-');
   cell(row, entry.events.length > 0 ? entry.events.join(', ') : '-', 'mono');
   const listeners = cell(row, '');

@@ -3,6 +3,7 @@ import { buildManifest, parseSignatureHeader, signatureTimeMs } from '../signatu
 import type { ReceivedDelivery } from '../delivery.js';
 import type { MercadoPagoNotificationError, MercadoPagoNotificationErrorCode } from '../errors.js';
 import type { Outcome } from '../in-flight.js';
+import type { SignatureMatch } from '../signature.js';
 import type { DeliveryChannel, VerifiedBy } from '../types.js';
 import type { VerificationPlan } from '../verification.js';
 
@@ -53,6 +54,8 @@ export interface InspectorEntry {
   verification: {
     status: 'verified' | 'failed' | 'pending' | 'not reached';
     by?: VerifiedBy;
+    /** Which configured secret (1 = the first) and which casing of data.id produced the hash. */
+    matched?: { secret: number; idCasing: SignatureMatch['idCasing'] };
     reason?: string;
   };
   dedup?:
@@ -131,7 +134,10 @@ function verificationOf(
       : { status: 'not reached' };
   }
   const by = plan.verifiedBy;
-  if (by !== 'api') return { status: 'verified', by };
+  const match = plan.signature?.match;
+  if (match !== undefined) {
+    return { status: 'verified', by, matched: { secret: match.secretIndex + 1, idCasing: match.idCasing } };
+  }
   if (outcome === undefined) return { status: 'pending', by };
   if (error !== undefined && API_READ_CODES.has(error.code)) {
     return { status: 'failed', by, reason: `API read: ${describe(error).message}` };
