@@ -11,10 +11,12 @@ export interface ExampleAppOptions {
   readonly apiBaseUrl?: string;
   /** Where log lines go. */
   readonly log: (line: string) => void;
+  /** Mounts the delivery inspector at /mercadopago/_inspector (loopback clients only). @default false */
+  readonly inspector?: boolean;
 }
 
 /** An Express app with the router mounted at /mercadopago, logging one line per event and per error. */
-export function createExampleApp({ secret, accessToken, apiBaseUrl, log }: ExampleAppOptions): {
+export function createExampleApp({ secret, accessToken, apiBaseUrl, log, inspector }: ExampleAppOptions): {
   app: Express;
   mp: MercadoPagoNotificationsRouter;
 } {
@@ -23,6 +25,7 @@ export function createExampleApp({ secret, accessToken, apiBaseUrl, log }: Examp
     secret,
     accessToken,
     ...(apiBaseUrl === undefined ? {} : { apiBaseUrl }),
+    inspector: inspector ?? false,
   });
 
   // Every event, in one line: what happened, to which resource, how it was verified, how it arrived.

@@ -69,11 +69,14 @@ async function serveDemo(once: boolean): Promise<void> {
     accessToken: DEMO_ACCESS_TOKEN,
     apiBaseUrl: api.url,
     log: (line) => log(`   ${line}`), // the app's lines, indented under the demo's step lines
+    // Local only: never with a tunnel, whose clients all reach the app from 127.0.0.1.
+    inspector: true,
   });
   const server = await listen(app, once ? 0 : portFromEnv('PORT', 3000), '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   log(`No MP_WEBHOOK_SECRET / MP_ACCESS_TOKEN: demo mode with the fake Mercado Pago API at ${api.url}`);
   log(`Listening on ${baseUrl}/mercadopago/webhooks (also /ipn and /wallet-connect)`);
+  log(`Delivery inspector: open ${baseUrl}/mercadopago/_inspector in a browser`);
   log('');
   const ok = await runDemo({ baseUrl, apiUrl: api.url, secret: DEMO_SECRET, mp, log });
   if (once) {

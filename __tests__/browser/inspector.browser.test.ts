@@ -1,8 +1,10 @@
 // The delivery inspector in a real browser: Debian's chromium (/usr/bin/chromium; `.ci/run` installs it when it
 // is missing) driven by playwright-core, against a real Express app on 127.0.0.1 and the real fake API.
+// Deliveries come from the CLI's `trigger` command, run as a real process, as a developer would send them.
 import express from 'express';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { mercadoPagoNotifications } from '../../src/index.js';
+import { runCliProcess, type CliRun } from '../helpers/cli.js';
 import { signedWebhook, urlOf, type OutgoingDelivery } from '../helpers/deliveries.js';
 import { TOKEN, storePayment, useFakeApi } from '../helpers/fake-api.js';
 import { FIXTURE_SECRET } from '../helpers/fixtures.js';
@@ -78,9 +80,30 @@ async function post(delivery: OutgoingDelivery): Promise<number> {
   return res.status;
 }
 
+/** `mercadopago-notifications trigger <event>` for resource `id`, signed with `secret`, at the app under test. */
+function trigger(event: string, id: string, secret: string): Promise<CliRun> {
+  const url = `${running.url}/mp/webhooks`;
+  return runCliProcess([
+    'trigger',
+    event,
+    '--url',
+    url,
+    '--api-url',
+    api.url,
+    '--secret',
+    secret,
+    '--id',
+    id,
+  ]);
+}
+
 const rowOf = (text: string) => page.locator('#rows tr[data-id]', { hasText: text });
-const detailOf = async (text: string) =>
-  page.locator(`#rows tr[data-detail-of="${await rowOf(text).getAttribute('data-id')}"]`);
+/** The detail row (reason, x-signature) under the row that contains `text`, once that row is shown. */
+async function detailOf(text: string) {
+  const row = rowOf(text);
+  await row.waitFor({ timeout: SHOWS_WITHIN_MS });
+  return page.locator(`#rows tr[data-detail-of="${await row.getAttribute('data-id')}"]`);
+}
 
 it('loads the page, connects to the stream and says no delivery arrived yet', async () => {
   await expect(page.title()).resolves.toBe('Mercado Pago delivery inspector');
@@ -88,15 +111,15 @@ it('loads the page, connects to the stream and says no delivery arrived yet', as
   expect(pageErrors).toEqual([]);
 });
 
-it('shows a delivery that arrives after the page loaded, without a reload', async () => {
-  storePayment(api, '4242');
-  expect(await post(signedWebhook({ secret: FIXTURE_SECRET, dataId: '4242', type: 'payment' }))).toBe(200);
+it('shows a delivery sent with the CLI after the page loaded, without a reload', async () => {
+  const run = await trigger('payment.approved', '4242', FIXTURE_SECRET);
+  expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
   const row = rowOf('4242');
   await row.waitFor({ timeout: SHOWS_WITHIN_MS });
   const cells = await row.locator('td').allInnerTexts();
   expect(cells.slice(1, 7)).toEqual([
     'webhook',
-    'payment\npayment.updated',
+    expect.stringMatching(/^payment\npayment\.\w+$/),
     expect.stringMatching(/^4242\nx-request-id [0-9a-f-]{36}$/),
     'verified\nby signature+api\nsecret #1',
     'new',
@@ -107,22 +130,29 @@ it('shows a delivery that arrives after the page loaded, without a reload', asyn
   expect(pageErrors).toEqual([]);
 });
 
-it('shows why a forged delivery failed', async () => {
+it('shows why a delivery forged with the CLI (another secret) was refused', async () => {
+  const run = await trigger('payment.approved', '5151', 'not-the-secret');
+  expect(run.code).toBe(1);
+  const detail = await detailOf('5151');
+  await expect(rowOf('5151').getAttribute('class')).resolves.toBe('error');
+  await expect(detail.innerText()).resolves.toMatch(
+    /^signature mismatch: tried 1 secret x 1 id casing\. .*\nx-signature: ts \d{10} .* signed text id:5151;request-id:[0-9a-f-]{36};ts:\d{10};$/s,
+  );
+  expect(pageErrors).toEqual([]);
+});
+
+it('shows the parts a signature lacked', async () => {
   const forged = signedWebhook({
     secret: 'not-the-secret',
-    dataId: '5151',
+    dataId: '5252',
     type: 'payment',
     requestId: null,
   });
   expect(await post(forged)).toBe(401);
-  const row = rowOf('5151');
-  await row.waitFor({ timeout: SHOWS_WITHIN_MS });
-  await expect(row.getAttribute('class')).resolves.toBe('error');
-  const detail = await detailOf('5151');
+  const detail = await detailOf('5252');
   await expect(detail.textContent()).resolves.toContain(
     'signature mismatch: tried 1 secret x 1 id casing; x-request-id missing',
   );
-  expect(pageErrors).toEqual([]);
 });
 
 it('renders delivery-provided markup as text', async () => {
