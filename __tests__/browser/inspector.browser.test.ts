@@ -82,19 +82,8 @@ async function post(delivery: OutgoingDelivery): Promise<number> {
 
 /** `mercadopago-notifications trigger <event>` for resource `id`, signed with `secret`, at the app under test. */
 function trigger(event: string, id: string, secret: string): Promise<CliRun> {
-  const url = `${running.url}/mp/webhooks`;
-  return runCliProcess([
-    'trigger',
-    event,
-    '--url',
-    url,
-    '--api-url',
-    api.url,
-    '--secret',
-    secret,
-    '--id',
-    id,
-  ]);
+  const target = ['--url', `${running.url}/mp/webhooks`, '--api-url', api.url];
+  return runCliProcess(['trigger', event, ...target, '--secret', secret, '--id', id]);
 }
 
 const rowOf = (text: string) => page.locator('#rows tr[data-id]', { hasText: text });
