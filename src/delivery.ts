@@ -8,6 +8,8 @@ export interface ReceivedDelivery extends Delivery {
   readonly signedDataId: string | undefined;
   /** Id of the resource to read, from the query (or the body for topics that carry none there). */
   readonly resourceId: string | undefined;
+  /** Id of the resource that contains it, when the read path needs one (Card Updater: the customer id). */
+  readonly parentResourceId: string | undefined;
   /** The x-signature header, when present. */
   readonly signatureHeader: string | undefined;
 }
@@ -61,6 +63,25 @@ function bodyResourceId(topic: string, body: Record<string, unknown> | undefined
   return idText(data?.['id']);
 }
 
+/** The ids the read needs, for topics whose resource is not the query's id (reference 1.4 and 3.1). */
+function resourceIds(
+  topic: string,
+  queryResourceId: string | undefined,
+  body: Record<string, unknown> | undefined,
+): { readonly resourceId: string | undefined; readonly parentResourceId: string | undefined } {
+  const data = asRecord(body?.['data']);
+  // Account linking: the seller is the resource; the query's data.id is not a resource id.
+  if (topic === 'mp-connect') return { resourceId: idText(body?.['user_id']), parentResourceId: undefined };
+  if (topic === 'automatic-payments' || topic === 'topic_card_id_wh') {
+    // Card Updater resends the old card id when it created no new card.
+    return {
+      resourceId: idText(data?.['new_card_id']) ?? idText(data?.['old_card_id']) ?? queryResourceId,
+      parentResourceId: idText(data?.['customer_id']),
+    };
+  }
+  return { resourceId: queryResourceId ?? bodyResourceId(topic, body), parentResourceId: undefined };
+}
+
 interface Classification {
   readonly channel: Delivery['channel'];
   readonly topic: string | undefined;
@@ -87,7 +108,7 @@ function classify(query: Record<string, string>, body: Record<string, unknown> |
   const queryTopic = query['topic'];
   if (queryTopic !== undefined) {
     const id = idText(query['id']);
-    // Card Updater and Point send a topic with no id: a signed Webhook classified from its body.
+    // Card Updater, Point and Delivery send a topic with no id: a Webhook whose ids are in its body.
     return id === undefined
       ? { channel: 'webhook', topic: queryTopic, type: bodyType }
       : { channel: 'ipn', topic: queryTopic, type: undefined, queryResourceId: id };
@@ -121,9 +142,10 @@ export function parseDelivery({ url, headers, body, receivedAt }: RawDelivery): 
   const envelope = asRecord(body);
   const { channel, topic, type, signedDataId, queryResourceId } = classify(query, envelope);
   if (topic === undefined) throw invalid('no topic in the query (`type` or `topic`) or in the body');
-  const resourceId = queryResourceId ?? bodyResourceId(topic, envelope);
-  if (resourceId !== undefined && !RESOURCE_ID_PATTERN.test(resourceId)) {
-    throw invalid('the resource id has unexpected characters');
+  const { resourceId, parentResourceId } = resourceIds(topic, queryResourceId, envelope);
+  for (const id of [resourceId, parentResourceId]) {
+    if (id !== undefined && !RESOURCE_ID_PATTERN.test(id))
+      throw invalid('the resource id has unexpected characters');
   }
   const actions = envelope?.['actions'];
   const action = envelope?.['action'] ?? (Array.isArray(actions) ? actions[0] : undefined);
@@ -144,12 +166,13 @@ export function parseDelivery({ url, headers, body, receivedAt }: RawDelivery): 
     body,
     signedDataId,
     resourceId,
+    parentResourceId,
     signatureHeader: headerText(headers['x-signature']),
   };
 }
 
 /** The public view of a delivery: what arrived, without the router's working fields. */
 export function publicDelivery(received: ReceivedDelivery): Delivery {
-  const { signedDataId, resourceId, signatureHeader, ...delivery } = received;
+  const { signedDataId, resourceId, parentResourceId, signatureHeader, ...delivery } = received;
   return Object.freeze(delivery);
 }

@@ -13,6 +13,7 @@ import {
   type Outcome,
 } from './in-flight.js';
 import { guardStore } from './store/guard.js';
+import { topicSpec } from './topics.js';
 import { planVerification, type VerificationPlan } from './verification.js';
 import type { ApiReader } from './api.js';
 import type { EventRegistry } from './events.js';
@@ -79,7 +80,7 @@ export function createDeliveryHandler({
   ) {
     const resourceId = delivery.resourceId ?? '';
     const { spec } = plan;
-    if (spec === undefined || resource === undefined) {
+    if (spec === undefined || (resource === undefined && spec.resourcePath !== undefined)) {
       // Without an accessToken nothing is read; a known topic that names no resource cannot be read either.
       const name: EventName =
         spec !== undefined && config.accessToken === undefined
@@ -89,10 +90,11 @@ export function createDeliveryHandler({
     }
     const seenKey = spec.seenKey?.(resourceId);
     const seen = seenKey === undefined ? false : await store.has(seenKey);
-    const name = spec.eventName(resource, { action: delivery.action, seen }) ?? 'notification.unhandled';
+    const state = resource ?? {}; // a topic without a read (mp-connect) is named from the delivery
+    const name = spec.eventName(state, { action: delivery.action, seen }) ?? 'notification.unhandled';
     return {
       name,
-      eventKey: spec.eventKey(resourceId, resource, name, delivery.id),
+      eventKey: spec.eventKey(resourceId, state, name, delivery.id),
       seenKey,
       isKnownTopic: true,
     };
@@ -112,9 +114,9 @@ export function createDeliveryHandler({
     try {
       const resourceId = delivery.resourceId ?? '';
       let resource: Record<string, unknown> | undefined;
-      if (plan.readResource && plan.spec !== undefined) {
+      if (plan.readPath !== undefined) {
         const token = await resolveToken(delivery, resourceId);
-        resource = await api.read(plan.spec.resourcePath(encodeURIComponent(resourceId)), token);
+        resource = await api.read(plan.readPath, token);
       }
       const { name, eventKey, seenKey, isKnownTopic } = await buildEvent(delivery, plan, resource);
       if (eventKey !== undefined) {
@@ -229,18 +231,17 @@ export function createDeliveryHandler({
         receivedAt: new Date(config.now()),
       });
       trace?.parsed(delivery);
-      plan = planVerification(delivery, config, store.ttlMs);
-      if (plan.spec?.answerBeforeProcessing === true) {
-        // Fraud alerts are never retried: acknowledge now, then read and run listeners (reference pitfall 14).
+      // Fraud alerts are never retried and Delivery wants an answer within 500 ms: acknowledge now, then verify,
+      // read and run listeners; every failure reaches onError (reference 4, pitfall 14).
+      const answerFirst = topicSpec(delivery.topic)?.answerBeforeProcessing === true;
+      if (answerFirst) {
         send(res, { ok: true, dedup: 'new', events: [] });
-        trace?.answered(200, plan, undefined);
-        const background = await processVerified(delivery, plan, trace);
-        if (!background.ok && background.error.code === 'DELIVERY_IN_PROGRESS')
-          registry.reportError(background.error);
-        outcome = background;
-      } else {
-        outcome = await processVerified(delivery, plan, trace);
+        trace?.answered(200, undefined, undefined);
       }
+      plan = planVerification(delivery, config, store.ttlMs);
+      outcome = await processVerified(delivery, plan, trace);
+      if (answerFirst && !outcome.ok && outcome.error.code === 'DELIVERY_IN_PROGRESS')
+        registry.reportError(outcome.error);
     } catch (thrown) {
       const error = toNotificationError(thrown, 'INTERNAL_ERROR', 'handling the request');
       registry.reportError(error);

@@ -3,6 +3,11 @@ import type { PaymentResponse } from 'mercadopago/dist/clients/payment/commonTyp
 import type { MerchantOrderResponse } from 'mercadopago/dist/clients/merchantOrder/commonTypes.js';
 import type { OrderResponse } from 'mercadopago/dist/clients/order/commonTypes.js';
 import type { ChargebackResponse } from 'mercadopago/dist/clients/chargeback/commonTypes.js';
+import type { PreApprovalResponse } from 'mercadopago/dist/clients/preApproval/commonTypes.js';
+import type { PreApprovalPlanResponse } from 'mercadopago/dist/clients/preApprovalPlan/commonTypes.js';
+import type { InvoicePayment, InvoiceResponse } from 'mercadopago/dist/clients/invoice/commonTypes.js';
+import type { CustomerCardResponse } from 'mercadopago/dist/clients/customerCard/commonTypes.js';
+import type { PaymentIntentResponse } from 'mercadopago/dist/clients/point/commonTypes.js';
 import type { EventName, EventTopic } from './event-names.js';
 import type { MercadoPagoNotificationError } from './errors.js';
 import type { DeliveryStore } from './store/types.js';
@@ -53,6 +58,72 @@ export interface AgreementResource {
   model_version?: number;
 }
 
+/** `GET /preapproval/{id}` (SDK `PreApprovalResponse`), with the statuses a subscription goes through. */
+export type SubscriptionResource = Omit<Resource<PreApprovalResponse>, 'status'> & {
+  status?: 'pending' | 'authorized' | 'paused' | 'cancelled' | (string & {});
+  preapproval_plan_id?: string | null;
+  card_id?: number | string | null;
+};
+/**
+ * `GET /authorized_payments/{id}`: one charge of a subscription (SDK `InvoiceResponse`). `payment.status` is the
+ * status of the underlying payment.
+ */
+export type SubscriptionPaymentResource = Omit<InvoiceResponse, 'status' | 'payment' | 'summarized'> & {
+  status?: 'scheduled' | 'processed' | 'recycling' | 'cancelled' | (string & {});
+  payment?: Partial<InvoicePayment> | null;
+  summarized?: unknown;
+};
+/** `GET /preapproval_plan/{id}` (SDK `PreApprovalPlanResponse`). */
+export type SubscriptionPlanResource = Omit<Resource<PreApprovalPlanResponse>, 'status'> & {
+  status?: 'active' | 'inactive' | (string & {});
+};
+/**
+ * `GET /point/integration-api/payment-intents/{id}` (SDK `PaymentIntentResponse`), with the fields of the legacy
+ * Point notification. `payment.id` is the payment to read before delivering goods.
+ */
+export type PointIntentResource = Omit<Resource<PaymentIntentResponse>, 'state' | 'payment'> & {
+  state?: 'OPEN' | 'FINISHED' | 'CONFIRMATION_REQUIRED' | 'CANCELED' | 'ERROR' | (string & {});
+  payment?: {
+    id?: number | string;
+    state?: string;
+    type?: string;
+    installments?: number;
+    installments_cost?: string;
+    voucher_type?: string;
+  };
+  caller_id?: number | string;
+  client_id?: number | string;
+  created_at?: string;
+};
+/** `GET /post-purchase/v1/claims/{id}` (no SDK type exists; fields from the API reference). */
+export interface ClaimResource {
+  id?: number | string;
+  resource_id?: number | string;
+  /** What the claim is about, e.g. `'payment'` or `'order'`. */
+  resource?: string;
+  status?: 'opened' | 'closed' | (string & {});
+  stage?: 'claim' | 'dispute' | 'recontact' | (string & {});
+  type?: 'mediations' | 'cancel_purchase' | 'return' | (string & {});
+  reason_id?: string;
+  parent_id?: number | string | null;
+  players?: unknown[];
+  resolution?: unknown;
+  site_id?: string;
+  date_created?: string;
+  last_updated?: string;
+}
+/** `GET /v1/customers/{customer_id}/cards/{card_id}`: the card Card Updater replaced (SDK `CustomerCardResponse`). */
+export type CardResource = Resource<CustomerCardResponse>;
+/**
+ * `GET /proximity-integration/v1/orders/{shipment_id}` (Mercado Pago Delivery, Argentina). No SDK type and no
+ * published schema: the fields below are the ones the router relies on; anything else is there as read.
+ */
+export interface DeliveryOrderResource {
+  id?: number | string;
+  status?: string;
+  [field: string]: unknown;
+}
+
 /** The fetched resource type of each event topic. */
 export interface ResourceByTopic {
   payment: PaymentResource;
@@ -62,6 +133,18 @@ export interface ResourceByTopic {
   agreement: AgreementResource;
   /** A fraud alert carries the payment it is about. */
   fraud_alert: PaymentResource;
+  subscription: SubscriptionResource;
+  subscription_payment: SubscriptionPaymentResource;
+  subscription_plan: SubscriptionPlanResource;
+  /**
+   * Account linking (`mp-connect`) has no API read: nothing is fetched. The seller is `resourceId` (the body's
+   * `user_id`); the event rests on the signature alone.
+   */
+  application: undefined;
+  point_intent: PointIntentResource;
+  claim: ClaimResource;
+  card: CardResource;
+  delivery: DeliveryOrderResource;
   /** Nothing could be read: see `delivery` for what arrived. */
   notification: unknown;
 }

@@ -22,8 +22,8 @@ export interface VerificationPlan {
   /** The verified signature: `ts` + `hash` identify it for the single-use rule; `match` says what matched. */
   readonly signature:
     { readonly ts: string; readonly hash: string; readonly match: SignatureMatch } | undefined;
-  /** Whether the resource is read from the API (always, for a delivery with no signature). */
-  readonly readResource: boolean;
+  /** The API path read to confirm the delivery and name its event (always set for a delivery with no signature). */
+  readonly readPath: string | undefined;
   readonly verifiedBy: VerifiedBy;
 }
 
@@ -64,11 +64,21 @@ export function planVerification(
   retentionMs: number,
 ): VerificationPlan {
   const spec = topicSpec(delivery.topic);
-  const canRead = spec !== undefined && config.accessToken !== undefined && delivery.resourceId !== undefined;
+  const { resourceId, parentResourceId } = delivery;
+  const path =
+    resourceId === undefined
+      ? undefined
+      : spec?.resourcePath?.({
+          resourceId: encodeURIComponent(resourceId),
+          parentResourceId: parentResourceId === undefined ? undefined : encodeURIComponent(parentResourceId),
+        });
+  const readPath = config.accessToken === undefined ? undefined : path;
+  const canRead = readPath !== undefined;
+  // IPN cannot be signed (reference 1.3); topics whose signing is undocumented are checked when they carry one.
   const signed =
     config.secrets.length > 0 &&
-    (delivery.channel === 'webhook' ||
-      (delivery.channel === 'wallet_connect' && delivery.signatureHeader !== undefined));
+    delivery.channel !== 'ipn' &&
+    (delivery.signatureHeader !== undefined || spec?.signatureOptional !== true);
   if (signed) {
     const parsed = parseSignatureHeader(delivery.signatureHeader);
     if (parsed === 'missing')
@@ -88,7 +98,7 @@ export function planVerification(
     return {
       spec,
       signature: { ts: parsed.ts, hash: match.hash, match },
-      readResource: canRead,
+      readPath,
       verifiedBy: canRead ? 'signature+api' : 'signature',
     };
   }
@@ -104,11 +114,11 @@ export function planVerification(
       `this ${delivery.channel} delivery is not signed and no accessToken is configured to confirm it by reading the resource: configure accessToken`,
     );
   }
-  if (!canRead) {
+  if (readPath === undefined) {
     reject(
       'UNVERIFIABLE_DELIVERY',
-      `an unsigned delivery of topic ${delivery.topic} cannot be confirmed: there is no API read for it; configure Webhooks with a secret`,
+      `an unsigned delivery of topic ${delivery.topic} cannot be confirmed: ${spec === undefined || spec.resourcePath === undefined ? 'there is no API read for it' : 'it names no resource to read'}; configure Webhooks with a secret`,
     );
   }
-  return { spec, signature: undefined, readResource: true, verifiedBy: 'api' };
+  return { spec, signature: undefined, readPath, verifiedBy: 'api' };
 }

@@ -87,13 +87,14 @@ describe.each(PLACEMENTS)('with %s', (_label, build) => {
   });
 
   it('classifies a body-only Point delivery from the body it received', async () => {
+    api.set('/point/integration-api/payment-intents/intent-77', { id: 'intent-77', state: 'FINISHED' });
     const { app, events } = build(baseOptions());
     const delivery = signedWithoutDataId(
       { topic: 'point_integration_wh' },
       JSON.stringify({ id: 'intent-77', state: 'FINISHED' }),
     );
     await timed(send(app, delivery)).expect(200);
-    expect(events.map((e) => [e.name, e.resourceId])).toEqual([['notification.unhandled', 'intent-77']]);
+    expect(events.map((e) => [e.name, e.resourceId])).toEqual([['point_intent.finished', 'intent-77']]);
   });
 
   it("keeps the chargeback fixture's id '233000061680860123' as resourceId (from the query)", async () => {
@@ -258,6 +259,7 @@ describe('bodies that are only a hint', () => {
   });
 
   it('reads the stream itself when express.json() skipped a text/plain request', async () => {
+    api.set('/point/integration-api/payment-intents/intent-9', { id: 'intent-9', state: 'FINISHED' });
     const { app, events } = createApp(baseOptions(), 'json-before');
     const delivery = signedWithoutDataId(
       { topic: 'point_integration_wh' },

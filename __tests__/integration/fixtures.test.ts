@@ -17,6 +17,23 @@ import {
   resourcePath,
   type DeliveryFixture,
 } from '../helpers/fixtures.js';
+import {
+  CARD_PATH,
+  CLAIM_ID,
+  CLAIM_PATH,
+  INTENT_ID,
+  INTENT_PATH,
+  NEW_CARD_ID,
+  PLAN_ID,
+  PLAN_PATH,
+  SHIPMENT_ID,
+  SHIPMENT_PATH,
+  card,
+  claim,
+  intent,
+  plan,
+  shipment,
+} from '../helpers/resources.js';
 import { sleep } from '../helpers/timing.js';
 
 const BOTH_SECRETS = [FIXTURE_SECRET, FIXTURE_TEST_MODE_SECRET];
@@ -30,6 +47,8 @@ const merchantOrderClosed = loadResource('merchant-order-closed');
 const orderProcessed = loadResource('order-processed');
 const agreementConfirmed = loadResource('wallet-connect-agreement-confirmed');
 const chargeback = loadResource('chargeback');
+const preapprovalAuthorized = loadResource('preapproval-authorized');
+const authorizedPaymentProcessed = loadResource('authorized-payment-processed');
 
 /**
  * The chargeback as JSON text with its id as a bare JSON number above 2^53, which no JS object can hold:
@@ -49,21 +68,25 @@ const order = (id: string, status: string, statusDetail: string, version: number
   external_reference: 'ER_123456',
 });
 
+/** A topic the router reads: the event name comes from the resource read at `read`. */
+interface Read {
+  readonly name: EventName;
+  readonly resourceId: string;
+  readonly read: string;
+  readonly resource: unknown;
+}
+
 /** One fixture's expected outcome, from which each configuration's answer is derived. */
 type Expectation =
-  /** A topic the router types: the event name comes from the resource read at `read`. */
-  | {
-      readonly kind: 'typed';
-      readonly name: EventName;
-      readonly resourceId: string;
-      readonly read: string;
-      readonly resource: unknown;
-      readonly secrets?: readonly string[];
-    }
-  /** A topic not typed yet: emitted as notification.unhandled when its signature verifies. */
-  | { readonly kind: 'untyped'; readonly resourceId: string | undefined }
-  /** A placeholder signature that no secret produces (meta.signature_verifiable 'unknown'). */
-  | { readonly kind: 'unverifiable' };
+  | (Read & { readonly kind: 'typed'; readonly secrets?: readonly string[] })
+  /** A topic with no API read: emitted when its signature verifies, refused unsigned. */
+  | { readonly kind: 'signature-only'; readonly name: EventName; readonly resourceId: string }
+  /**
+   * A topic answered 200 before verification whose placeholder x-signature no secret produces
+   * (meta.signature_verifiable 'unknown'): with a secret it fails verification after the answer; without one
+   * the read confirms it.
+   */
+  | (Read & { readonly kind: 'answered-first-placeholder-signature' });
 
 const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
   'webhook-payment-created': {
@@ -144,15 +167,32 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
     resource: CHARGEBACK_TEXT,
   },
   'webhook-subscription-preapproval-updated': {
-    kind: 'untyped',
+    kind: 'typed',
+    name: 'subscription.authorized',
     resourceId: '2c938084726fca480172750000000000',
+    read: resourcePath(preapprovalAuthorized),
+    resource: preapprovalAuthorized.resource,
   },
-  'webhook-subscription-authorized-payment-created': { kind: 'untyped', resourceId: '7001234567' },
+  'webhook-subscription-authorized-payment-created': {
+    kind: 'typed',
+    name: 'subscription_payment.processed',
+    resourceId: '7001234567',
+    read: resourcePath(authorizedPaymentProcessed),
+    resource: authorizedPaymentProcessed.resource,
+  },
   'webhook-subscription-preapproval-plan-created': {
-    kind: 'untyped',
-    resourceId: '2c938084726fca4801727500000000aa',
+    kind: 'typed',
+    name: 'subscription_plan.active',
+    resourceId: PLAN_ID,
+    read: PLAN_PATH,
+    resource: plan('active'),
   },
-  'webhook-mp-connect-deauthorized': { kind: 'untyped', resourceId: '123456' },
+  // No read exists for account linking: the seller (body user_id) is the resource id.
+  'webhook-mp-connect-deauthorized': {
+    kind: 'signature-only',
+    name: 'application.deauthorized',
+    resourceId: '176611236',
+  },
   'webhook-wallet-connect-agreement-confirmed': {
     kind: 'typed',
     name: 'agreement.confirmed',
@@ -186,14 +226,35 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
       date_last_updated: '2022-07-23T23:00:00.000-04:00',
     },
   },
-  // Card Updater has no data.id and no single resource id (customer + card): the id is not asserted.
-  'webhook-card-updater': { kind: 'untyped', resourceId: undefined },
-  'webhook-point-integration-wh-finished': {
-    kind: 'untyped',
-    resourceId: 'abcdef123-8ab5-4139-9aa3-abcd123',
+  'webhook-card-updater': {
+    kind: 'typed',
+    name: 'card.updated',
+    resourceId: NEW_CARD_ID,
+    read: CARD_PATH,
+    resource: card(),
   },
-  'webhook-delivery-mla': { kind: 'unverifiable' },
-  'webhook-claims': { kind: 'untyped', resourceId: '5298154230' },
+  'webhook-point-integration-wh-finished': {
+    kind: 'typed',
+    name: 'point_intent.finished',
+    resourceId: INTENT_ID,
+    read: INTENT_PATH,
+    resource: intent('FINISHED'),
+  },
+  // Answered at once; its placeholder x-signature is checked only when a secret is configured.
+  'webhook-delivery-mla': {
+    kind: 'answered-first-placeholder-signature',
+    name: 'delivery.updated',
+    resourceId: SHIPMENT_ID,
+    read: SHIPMENT_PATH,
+    resource: shipment('ready_to_ship'),
+  },
+  'webhook-claims': {
+    kind: 'typed',
+    name: 'claim.opened',
+    resourceId: CLAIM_ID,
+    read: CLAIM_PATH,
+    resource: claim('opened'),
+  },
   'webhook-payment-signed-with-test-mode-secret': {
     kind: 'typed',
     name: 'payment.approved',
@@ -226,6 +287,8 @@ type Mode = 'secret+token' | 'secret' | 'token';
 interface ExpectedAnswer {
   readonly status: number;
   readonly code?: string;
+  /** Codes reported to onError after a 200 answer. */
+  readonly reported?: readonly string[];
   readonly event?: {
     readonly name: EventName;
     readonly verifiedBy: VerifiedBy;
@@ -240,20 +303,23 @@ interface ExpectedAnswer {
 function expected(fixture: DeliveryFixture, expectation: Expectation, mode: Mode): ExpectedAnswer {
   const ipn = fixture.meta.channel === 'ipn';
   switch (expectation.kind) {
-    case 'unverifiable':
-      return mode === 'token'
-        ? { status: 401, code: 'UNVERIFIABLE_DELIVERY', reads: [] }
-        : { status: 401, code: 'SIGNATURE_MISMATCH', reads: [] };
-    case 'untyped': {
+    case 'signature-only': {
       if (mode === 'token') return { status: 401, code: 'UNVERIFIABLE_DELIVERY', reads: [] };
-      const event = {
-        name: 'notification.unhandled',
-        verifiedBy: 'signature',
-        resourceId: expectation.resourceId,
-        withResource: false,
-        isKnownTopic: false,
-      } as const;
-      return { status: 200, event, reads: [] };
+      const { name, resourceId } = expectation;
+      return {
+        status: 200,
+        event: { name, verifiedBy: 'signature', resourceId, withResource: false },
+        reads: [],
+      };
+    }
+    case 'answered-first-placeholder-signature': {
+      if (mode !== 'token') return { status: 200, reported: ['SIGNATURE_MISMATCH'], reads: [] };
+      const { name, resourceId, read } = expectation;
+      return {
+        status: 200,
+        event: { name, verifiedBy: 'api', resourceId, withResource: true },
+        reads: [read],
+      };
     }
     case 'typed': {
       const { name, resourceId, read } = expectation;
@@ -294,10 +360,11 @@ function routeFor(fixture: DeliveryFixture): string {
   return channel === 'ipn' ? '/mp/ipn' : channel === 'wallet_connect' ? '/mp/wallet-connect' : '/mp/webhooks';
 }
 
-/** Fraud alerts are answered before they are processed: wait (bounded) for the event to arrive. */
-async function waitForEvents(testApp: TestApp, count: number): Promise<void> {
+/** Fraud alerts and Delivery are answered before they are processed: wait (bounded) for events and errors. */
+async function waitForEvents(testApp: TestApp, count: number, errors = 0): Promise<void> {
   const deadline = Date.now() + 3_000;
-  while (testApp.events.length < count && Date.now() < deadline) await sleep(10);
+  while ((testApp.events.length < count || testApp.errors.length < errors) && Date.now() < deadline)
+    await sleep(10);
 }
 
 const api = useFakeApi();
@@ -332,12 +399,14 @@ describe.each(MODES)('every fixture %s', (mode, label) => {
     const answer = expected(fixture, expectation, mode);
     const outcome = answer.event
       ? `answers ${answer.status} and emits ${answer.event.name} verified by ${answer.event.verifiedBy}`
-      : `answers ${answer.status} ${answer.code ?? ''} and emits nothing`;
+      : answer.reported
+        ? `answers ${answer.status}, emits nothing and reports ${answer.reported.join(', ')}`
+        : `answers ${answer.status} ${answer.code ?? ''} and emits nothing`;
     return { name, fixture, expectation, answer, title: `${outcome} for ${name} ${label}` };
   });
 
   it.each(cases)('$title', async ({ fixture, expectation, answer }) => {
-    if (expectation.kind === 'typed') api.set(expectation.read, expectation.resource);
+    if ('read' in expectation) api.set(expectation.read, expectation.resource);
     const testApp = createApp(optionsFor(fixture, expectation, mode, api));
     const res = await send(testApp.app, fromFixture(fixture, routeFor(fixture)));
 
@@ -345,11 +414,12 @@ describe.each(MODES)('every fixture %s', (mode, label) => {
     if (answer.code !== undefined) {
       expect(res.body).toEqual({ error: { code: answer.code, message: expect.any(String) } });
     }
-    await waitForEvents(testApp, answer.event ? 1 : 0);
+    await waitForEvents(testApp, answer.event ? 1 : 0, answer.reported?.length ?? 0);
     const { events } = testApp;
 
     if (answer.event === undefined) {
       expect(events).toEqual([]);
+      if (answer.reported) expect(testApp.errors.map((e) => e.error.code)).toEqual(answer.reported);
     } else {
       expect(events).toHaveLength(1);
       const [event] = events;

@@ -483,9 +483,9 @@ describe('single-use signatures', () => {
       { topic: 'point_integration_wh' },
       JSON.stringify({ id: 'intent-1', state: 'FINISHED', amount: 100 }),
     );
-    const { app, events } = appFor();
+    const { app, events } = appFor({ accessToken: undefined });
     await send(app, delivery).expect(200);
-    expect(events.map((e) => [e.name, e.resourceId])).toEqual([['notification.unhandled', 'intent-1']]);
+    expect(events.map((e) => [e.name, e.resourceId])).toEqual([['notification.received', 'intent-1']]);
     await send(app, withBody(delivery, { id: 'intent-2', state: 'FINISHED', amount: 100000 })).expect(200);
     expect(events).toHaveLength(1);
   });

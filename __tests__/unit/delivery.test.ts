@@ -144,7 +144,13 @@ describe('parseDelivery classifies every fixture', () => {
     ],
     [
       'webhook-mp-connect-deauthorized',
-      { topic: 'mp-connect', resourceId: '123456', action: 'application.deauthorized', userId: '176611236' },
+      {
+        topic: 'mp-connect',
+        resourceId: '176611236',
+        signedDataId: '123456',
+        action: 'application.deauthorized',
+        userId: '176611236',
+      },
     ],
     [
       'webhook-wallet-connect-agreement-confirmed',
@@ -186,7 +192,8 @@ describe('parseDelivery classifies every fixture', () => {
         channel: 'webhook',
         topic: 'automatic-payments',
         type: 'automatic-payments',
-        resourceId: undefined,
+        resourceId: '50000102202',
+        parentResourceId: '12345678-aluyasdhfyt',
         signedDataId: undefined,
         action: 'card.updated',
         applicationId: '8339021212080291',
