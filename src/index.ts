@@ -2,6 +2,8 @@ export { mercadoPagoNotifications } from './router.js';
 export { signNotification, type SignNotificationOptions } from './signature.js';
 export { MercadoPagoNotificationError, type MercadoPagoNotificationErrorCode } from './errors.js';
 export { EVENT_NAMES, type EventName, type EventTopic } from './event-names.js';
+export { notificationUrl, type NotificationUrlOptions } from './notification-url.js';
+export type { ConfigurationWarningCode } from './startup-warnings.js';
 export type { ClaimResult, DeliveryStore } from './store/types.js';
 export { redisStore, type RedisStoreOptions } from './store/redis.js';
 export type { IoRedisClientLike, NodeRedisClientLike, RedisStoreClient } from './store/redis-client.js';
@@ -10,9 +12,12 @@ export type {
   AccessTokenResolver,
   AgreementResource,
   AnyMercadoPagoEvent,
+  CardResource,
   ChargebackResource,
+  ClaimResource,
   Delivery,
   DeliveryChannel,
+  DeliveryOrderResource,
   ErrorHandler,
   EventFor,
   EventHandler,
@@ -25,6 +30,10 @@ export type {
   NotificationEmitter,
   OrderResource,
   PaymentResource,
+  PointIntentResource,
   ResourceByTopic,
+  SubscriptionPaymentResource,
+  SubscriptionPlanResource,
+  SubscriptionResource,
   VerifiedBy,
 } from './types.js';

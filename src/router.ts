@@ -4,6 +4,7 @@ import { createEventRegistry } from './events.js';
 import { createDeliveryHandler } from './handler.js';
 import { createInspector } from './inspector/index.js';
 import { normalizeOptions } from './options.js';
+import { emitStartupWarnings } from './startup-warnings.js';
 import { warnIfLeaseTooShort } from './store/lease.js';
 import { createMemoryStore } from './store/memory.js';
 import type { MercadoPagoNotificationsOptions, MercadoPagoNotificationsRouter } from './types.js';
@@ -24,6 +25,7 @@ export function mercadoPagoNotifications(
   options: Readonly<MercadoPagoNotificationsOptions>,
 ): MercadoPagoNotificationsRouter {
   const config = normalizeOptions(options);
+  emitStartupWarnings(config);
   const registry = createEventRegistry();
   // The longest a delivery is worked on before the router answers: the listener budget and an API read retried once.
   const workMs = config.handlerTimeoutMs + 2 * config.fetchTimeoutMs;
