@@ -170,8 +170,7 @@ const claim: TopicSpec = {
   eventTopic: 'claim',
   resourcePath: ({ resourceId }) => `/post-purchase/v1/claims/${resourceId}`,
   eventName: (r) => statusEvent('claim', r['status']),
-  eventKey: (id, r) =>
-    `claim:${id}:${text(r['status'])}:${text(r['stage'])}:${text(r['last_updated'] ?? r['date_last_updated'])}`,
+  eventKey: (id, r) => `claim:${id}:${text(r['status'])}:${text(r['stage'])}:${text(r['last_updated'])}`,
 };
 
 const card: TopicSpec = {

@@ -131,3 +131,13 @@ export function withHeaders(
   }
   return { ...delivery, headers: merged };
 }
+
+/** Returns the delivery with its query replaced (the signature stays as it was). */
+export function withQuery(delivery: OutgoingDelivery, query: Record<string, string>): OutgoingDelivery {
+  return { ...delivery, query };
+}
+
+/** Returns the delivery with its body replaced (the signature stays as it was). */
+export function withBody(delivery: OutgoingDelivery, body: unknown): OutgoingDelivery {
+  return { ...delivery, body: JSON.stringify(body) };
+}

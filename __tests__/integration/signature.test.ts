@@ -8,7 +8,9 @@ import {
   fromFixture,
   send,
   signedWebhook,
+  withBody,
   withHeaders,
+  withQuery,
   type OutgoingDelivery,
 } from '../helpers/deliveries.js';
 import { TOKEN, apiOptions, useFakeApi } from '../helpers/fake-api.js';
@@ -56,11 +58,6 @@ function signedWithId(queryId: string, signedId: string, type = 'order'): Outgoi
   };
 }
 
-const withQuery = (d: OutgoingDelivery, query: Record<string, string>): OutgoingDelivery => ({ ...d, query });
-const withBody = (d: OutgoingDelivery, body: unknown): OutgoingDelivery => ({
-  ...d,
-  body: JSON.stringify(body),
-});
 const signatureOf = (d: OutgoingDelivery): string => d.headers['x-signature'] ?? '';
 const errorCode = (body: unknown): unknown => (body as { error?: { code?: unknown } }).error?.code;
 

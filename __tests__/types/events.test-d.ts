@@ -4,9 +4,14 @@ import express from 'express';
 import {
   mercadoPagoNotifications,
   signNotification,
+  notificationUrl,
   type AgreementResource,
   type AnyMercadoPagoEvent,
+  type CardResource,
   type ChargebackResource,
+  type ClaimResource,
+  type ConfigurationWarningCode,
+  type DeliveryOrderResource,
   type DeliveryChannel,
   type EventName,
   type MercadoPagoNotificationError,
@@ -14,6 +19,10 @@ import {
   type MerchantOrderResource,
   type OrderResource,
   type PaymentResource,
+  type PointIntentResource,
+  type SubscriptionPaymentResource,
+  type SubscriptionPlanResource,
+  type SubscriptionResource,
   type VerifiedBy,
 } from '../../src/index.js';
 
@@ -70,8 +79,85 @@ mp.on('chargeback', (e) => {
   return [id, e.resource.transaction_amount];
 });
 
+// Every topic has its resource type; statuses are open unions that still suggest the known values.
+mp.on('subscription.authorized', (e) => {
+  expectType<SubscriptionResource>()(e.resource);
+  const status: 'pending' | 'authorized' | 'paused' | 'cancelled' | (string & {}) | undefined =
+    e.resource.status;
+  const reason: string | undefined = e.resource.reason;
+  return [status, reason, e.resource.auto_recurring?.transaction_amount];
+});
+mp.on('subscription', (e) => {
+  expectType<
+    'subscription.pending' | 'subscription.authorized' | 'subscription.paused' | 'subscription.cancelled'
+  >()(e.name);
+});
+mp.on('subscription_payment.processed', (e) => {
+  expectType<SubscriptionPaymentResource>()(e.resource);
+  const paymentStatus: string | undefined = e.resource.payment?.status;
+  return [paymentStatus, e.resource.preapproval_id, e.resource.retry_attempt];
+});
+mp.on('subscription_payment', (e) => {
+  expectType<
+    | 'subscription_payment.scheduled'
+    | 'subscription_payment.processed'
+    | 'subscription_payment.recycling'
+    | 'subscription_payment.cancelled'
+  >()(e.name);
+});
+mp.on('subscription_plan.inactive', (e) => {
+  expectType<SubscriptionPlanResource>()(e.resource);
+  return e.resource.status === 'inactive';
+});
+mp.on('application', (e) => {
+  expectType<'application.authorized' | 'application.deauthorized'>()(e.name);
+  // No read exists for account linking: the seller is the resource id.
+  expectType<undefined>()(e.resource);
+  expectType<string>()(e.resourceId);
+  // @ts-expect-error an account-linking event has no resource to read fields from
+  return e.resource.user_id;
+});
+mp.on('point_intent', (e) => {
+  expectType<
+    | 'point_intent.open'
+    | 'point_intent.finished'
+    | 'point_intent.confirmation_required'
+    | 'point_intent.canceled'
+    | 'point_intent.error'
+  >()(e.name);
+  expectType<PointIntentResource>()(e.resource);
+  const paymentId: number | string | undefined = e.resource.payment?.id;
+  return [paymentId, e.resource.state, e.resource.amount];
+});
+mp.on('claim.closed', (e) => {
+  expectType<ClaimResource>()(e.resource);
+  const stage: 'claim' | 'dispute' | 'recontact' | (string & {}) | undefined = e.resource.stage;
+  return stage;
+});
+mp.on('card.updated', (e) => {
+  expectType<CardResource>()(e.resource);
+  const last4: string | undefined = e.resource.last_four_digits;
+  // @ts-expect-error the SDK's HTTP wrapper is not part of a plain API read
+  return [last4, e.resource.api_response];
+});
+mp.on('delivery.updated', (e) => {
+  expectType<DeliveryOrderResource>()(e.resource);
+  const status: string | undefined = e.resource.status;
+  return status;
+});
+
 // @ts-expect-error misspelled event name
 mp.on('payment.aproved', () => undefined);
+// @ts-expect-error misspelled new event names do not compile either
+mp.on('subscription.canceled', () => undefined);
+// @ts-expect-error Point events use the lower-case state
+mp.on('point_intent.FINISHED', () => undefined);
+// @ts-expect-error the Mercado Pago topic is not an event topic: listen to 'subscription'
+mp.on('subscription_preapproval', () => undefined);
+// @ts-expect-error nor is mp-connect: listen to 'application'
+mp.on('mp-connect', () => undefined);
+// @ts-expect-error claim events are opened and closed
+mp.on('claim.updated', () => undefined);
 // @ts-expect-error unknown event name
 mp.on('nope', () => undefined);
 // @ts-expect-error '*' is not an event name: use onAny
@@ -156,7 +242,24 @@ mercadoPagoNotifications({ secret: 's', inspector: { allowRemote: 'yes' } });
 // @ts-expect-error inspector has no port option (it is mounted on the router)
 mercadoPagoNotifications({ secret: 's', inspector: { port: 3001 } });
 
+// notificationUrl: a string or URL base, two optional options, a string result.
+const url: string = notificationUrl('https://shop.example.com/mp/webhooks', {
+  sourceNews: 'webhooks',
+  seller: 's1',
+});
+notificationUrl(new URL('https://shop.example.com/mp/webhooks'));
+// @ts-expect-error sourceNews is 'webhooks' or 'ipn'
+notificationUrl('https://shop.example.com/mp/webhooks', { sourceNews: 'webhook' });
+// @ts-expect-error unknown option `client` (the option is `seller`)
+notificationUrl('https://shop.example.com/mp/webhooks', { client: 's1' });
+// @ts-expect-error seller is a string
+notificationUrl('https://shop.example.com/mp/webhooks', { seller: 42 });
+
+const warningCode: ConfigurationWarningCode = 'MERCADOPAGO_NOTIFICATIONS_NO_ACCESS_TOKEN';
+// @ts-expect-error not a warning code
+const badWarningCode: ConfigurationWarningCode = 'NO_ACCESS_TOKEN';
+
 const header: string = signNotification({ secret: 's', dataId: '1', requestId: 'r', ts: 1766237532 });
 // @ts-expect-error secret is required
 signNotification({ dataId: '1' });
-export { header };
+export { header, url, warningCode, badWarningCode };

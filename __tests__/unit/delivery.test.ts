@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { parseJsonLossless } from '../../src/body.js';
-import { parseDelivery, type ReceivedDelivery } from '../../src/delivery.js';
+import { parseDelivery, publicDelivery, type ReceivedDelivery } from '../../src/delivery.js';
 import { MercadoPagoNotificationError } from '../../src/errors.js';
 import { DELIVERY_FIXTURES, loadDelivery, type DeliveryFixture } from '../helpers/fixtures.js';
 
@@ -322,6 +322,60 @@ describe('parseDelivery keeps ids exact', () => {
     expect(parse('/mp/webhooks?type=stop_delivery_op_wh', fixture.body).resourceId).toBe('58980959081');
   });
 
+  it('takes the seller of an mp-connect delivery from user_id, not from the data.id the simulator fills', () => {
+    const delivery = parse('/mp/webhooks?data.id=123456&type=mp-connect', {
+      user_id: 42,
+      data: { id: '123456' },
+    });
+    expect(delivery).toMatchObject({ resourceId: '42', signedDataId: '123456', userId: '42' });
+    expect(parse('/mp/webhooks?data.id=123456&type=mp-connect', {}).resourceId).toBeUndefined();
+  });
+
+  it.each([
+    ['the topic_card_id_wh query', '/mp/webhooks?type=topic_card_id_wh'],
+    ['the automatic-payments query', '/mp/webhooks?type=automatic-payments'],
+    ['no query (body type)', '/mp/webhooks'],
+  ])('takes the Card Updater card and customer from the body with %s', (_label, url) => {
+    const body = {
+      type: 'automatic-payments',
+      data: { customer_id: 'cust-1', new_card_id: 50000102202, old_card_id: 50000006036 },
+    };
+    expect(parse(url, body)).toMatchObject({ resourceId: '50000102202', parentResourceId: 'cust-1' });
+  });
+
+  it('falls back to the old card id when Card Updater sends no new card id', () => {
+    const body = { type: 'automatic-payments', data: { customer_id: 'cust-1', old_card_id: 50000006036 } };
+    expect(parse('/mp/webhooks', body)).toMatchObject({
+      resourceId: '50000006036',
+      parentResourceId: 'cust-1',
+    });
+  });
+
+  it.each([
+    ['preapproval', 'https://api.mercadopago.com/preapproval/2c93808472', '2c93808472'],
+    ['authorized_payment', 'https://api.mercadopago.com/authorized_payments/7001234567', '7001234567'],
+    [
+      'point_integration_ipn',
+      'https://api.mercadopago.com/point/integration-api/payment-intents/ab-12',
+      'ab-12',
+    ],
+  ])(
+    'classifies a legacy IPN %s from its body alone, taking the id from the resource URL',
+    (topic, resource, id) => {
+      expect(parse('/mp/ipn', { resource, topic })).toMatchObject({ channel: 'ipn', topic, resourceId: id });
+    },
+  );
+
+  it('leaves the working fields out of the public delivery', () => {
+    const delivery = publicDelivery(parseFixture(loadDelivery('webhook-card-updater')));
+    expect(Object.keys(delivery)).not.toEqual(
+      expect.arrayContaining(['parentResourceId', 'resourceId', 'signedDataId', 'signatureHeader']),
+    );
+    for (const key of ['parentResourceId', 'resourceId', 'signedDataId', 'signatureHeader']) {
+      expect(delivery).not.toHaveProperty(key);
+    }
+  });
+
   it.each([
     [
       'classifies a Wallet Connect delivery from its body when the query is empty',
@@ -402,8 +456,32 @@ describe('parseDelivery rejects what is not a delivery', () => {
       'a body id of topic_merchant_order_wh',
       (id: string) => parse('/mp/webhooks?type=topic_merchant_order_wh', { id }),
     ],
+    [
+      'a Card Updater customer_id',
+      (id: string) =>
+        parse('/mp/webhooks?type=automatic-payments', { data: { customer_id: id, new_card_id: 1 } }),
+    ],
+    [
+      'a Card Updater card id',
+      (id: string) =>
+        parse('/mp/webhooks?type=automatic-payments', { data: { customer_id: 'c1', new_card_id: id } }),
+    ],
+    [
+      'an mp-connect user_id',
+      (id: string) => parse('/mp/webhooks?data.id=1&type=mp-connect', { user_id: id }),
+    ],
   ])('throws INVALID_DELIVERY for a path traversal in %s', (_label, call) => {
     expect(invalidDeliveryError(() => call('../users/me')).code).toBe('INVALID_DELIVERY');
+  });
+
+  it('takes only the last segment of a Delivery resource path, and refuses one that is a dot segment', () => {
+    expect(parse('/mp/webhooks?topic=delivery', { resource: '/shipments/../users/me' }).resourceId).toBe(
+      'me',
+    );
+    const error = invalidDeliveryError(() =>
+      parse('/mp/webhooks?topic=delivery', { resource: '/shipments/..' }),
+    );
+    expect(error.code).toBe('INVALID_DELIVERY');
   });
 
   it('accepts the longest allowed id (128 characters)', () => {

@@ -90,7 +90,12 @@ describe('notificationUrl refuses bad input with a TypeError', () => {
     ['options is null', BASE, null, /options must be an object, got null/],
     ['an option name is misspelled', BASE, { sorceNews: 'ipn' }, /did you mean `sourceNews`/],
     ['an option name is unknown', BASE, { client: 'x' }, /unknown option `client`/],
-    ['sourceNews is webhook (singular)', BASE, { sourceNews: 'webhook' }, /'webhooks' or 'ipn', got "webhook"/],
+    [
+      'sourceNews is webhook (singular)',
+      BASE,
+      { sourceNews: 'webhook' },
+      /'webhooks' or 'ipn', got "webhook"/,
+    ],
     ['sourceNews is upper-case', BASE, { sourceNews: 'IPN' }, /'webhooks' or 'ipn', got "IPN"/],
     ['sourceNews is a boolean', BASE, { sourceNews: true }, /'webhooks' or 'ipn', got boolean true/],
     ['seller is empty', BASE, { seller: '' }, /`seller` must be a non-empty string/],
