@@ -1,4 +1,4 @@
-import { assertKnownKeys, describe } from './options.js';
+import { assertKnownKeys, describe, fail as failOption } from './options.js';
 
 /** Options of {@link notificationUrl}. */
 export interface NotificationUrlOptions {
@@ -17,7 +17,7 @@ const SOURCE_NEWS = ['webhooks', 'ipn'];
 const APPENDED_BY_MERCADO_PAGO = ['data.id', 'type', 'id', 'topic'];
 
 function fail(rule: string): never {
-  throw new TypeError(`[mercadopago-notifications] notificationUrl: ${rule}`);
+  failOption(`notificationUrl: ${rule}`);
 }
 
 function parseBase(base: unknown): URL {

@@ -68,6 +68,7 @@ describe('the router warns when a store lease can expire while its delivery is p
   const router = (leaseMs: number | undefined, handlerTimeoutMs?: number) =>
     mercadoPagoNotifications({
       secret: 's',
+      accessToken: 't', // without it the router also warns that IPN cannot be confirmed
       ...(handlerTimeoutMs === undefined ? {} : { handlerTimeoutMs }),
       store: redisStore({ client: nodeRedis, ...(leaseMs === undefined ? {} : { leaseMs }) }),
     });
