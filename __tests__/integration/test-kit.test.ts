@@ -121,6 +121,26 @@ describe('buildDelivery', () => {
     ['topic_merchant_order_wh', '23603350837', { id: '23603350837', action: 'update' }],
     ['stop_delivery_op_wh', '58980959081', { id: '58980959081', action: 'Created' }],
     ['wallet_connect', '22abcd1235ed497f945f755fcaba3c6c', { entity: 'agreement', action: 'status.updated' }],
+    [
+      'subscription_preapproval',
+      '2c938084726fca480172750000000000',
+      { entity: 'preapproval', action: 'updated', data: { id: '2c938084726fca480172750000000000' } },
+    ],
+    ['subscription_authorized_payment', '7001234567', { entity: 'authorized_payment', version: 1 }],
+    ['subscription_preapproval_plan', '2c93808472', { entity: 'preapproval_plan' }],
+    ['mp-connect', '176611236', { action: 'application.authorized', user_id: 176611236 }],
+    [
+      'automatic-payments',
+      '50000102202',
+      { type: 'automatic-payments', action: 'card.updated', data: { new_card_id: 50000102202 } },
+    ],
+    ['point_integration_wh', 'abcdef123-8ab5', { id: 'abcdef123-8ab5', state: 'FINISHED' }],
+    [
+      'topic_claims_integration_wh',
+      '5298154230',
+      { data: { resource: '/post-purchase/v1/claims/5298154230' } },
+    ],
+    ['delivery', '12345', { topic: 'delivery', resource: '/shipments/12345', attempts: 1 }],
   ])('shapes the %s body as Mercado Pago does', (topic, resourceId, shape) => {
     const delivery = buildDelivery({ topic, resourceId, secret: 's' });
     expect(JSON.parse(delivery.body)).toMatchObject(shape as object);

@@ -81,6 +81,32 @@ describe('triggerEvent', () => {
     expect(eventsOf(reading.test, result.resourceId)).toEqual(['merchant_order.closed']);
   });
 
+  it.each([
+    ['subscription.authorized', 'preapproval'],
+    ['subscription_payment.recycling', 'authorized_payment'],
+    ['point_intent.finished', 'point_integration_ipn'],
+  ])('sends the legacy IPN copy of %s (topic %s), one event for both copies', async (name, topic) => {
+    const result = await triggerAtRouter({ events: name, withIpn: true });
+    expect(result.exchanges.map(({ kind, status }) => [kind, status])).toEqual([
+      ['webhook', 200],
+      ['ipn', 200],
+    ]);
+    expect(result.exchanges[1]?.delivery.query).toEqual({ id: result.resourceId, topic });
+    expect(eventsOf(reading.test, result.resourceId)).toEqual([name]);
+  });
+
+  it('moves a subscription through its statuses, one event per status', async () => {
+    const result = await triggerAtRouter({
+      events: 'subscription.pending,subscription.authorized,subscription.paused,subscription.cancelled',
+    });
+    expect(eventsOf(reading.test, result.resourceId)).toEqual([
+      'subscription.pending',
+      'subscription.authorized',
+      'subscription.paused',
+      'subscription.cancelled',
+    ]);
+  });
+
   it('uses the resource id it is given and reports the stored resource before each delivery', async () => {
     const reports: string[] = [];
     const result = await triggerAtRouter({

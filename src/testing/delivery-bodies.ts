@@ -1,6 +1,6 @@
 // The bodies Mercado Pago sends, per topic (protocol reference 1.2 to 1.6). Ids that may exceed 2^53 are written
 // as JSON numbers without losing digits, as the API does.
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { LosslessNumber, stringify } from 'lossless-json';
 
 /** Extra facts a body may carry beside the resource id. */
@@ -20,6 +20,14 @@ const IPN_RESOURCE_PATHS: Readonly<Record<string, string>> = {
   payment: 'collections/notifications',
   merchant_order: 'merchant_orders',
   chargebacks: 'chargebacks',
+  authorized_payment: 'authorized_payments',
+  point_integration_ipn: 'point/integration-api/payment-intents',
+};
+/** The `entity` of each subscription topic's envelope (reference 1.4). */
+const SUBSCRIPTION_ENTITIES: Readonly<Record<string, string>> = {
+  subscription_preapproval: 'preapproval',
+  subscription_authorized_payment: 'authorized_payment',
+  subscription_preapproval_plan: 'preapproval_plan',
 };
 
 /** A JSON number when `id` is all digits (any size), the string otherwise. */
@@ -79,6 +87,92 @@ export function buildWebhookBody(topic: string, resourceId: string, parts: BodyP
         type: topic,
         user_id: userId,
         version: 1,
+      });
+    case 'subscription_preapproval':
+    case 'subscription_authorized_payment':
+    case 'subscription_preapproval_plan':
+      // `entity`, `date` instead of date_created, a version counter and a bare action (reference 1.4).
+      return text({
+        action: action ?? 'updated',
+        application_id: new LosslessNumber('6245132082630004'),
+        data: { id: resourceId, ...data },
+        date: now,
+        entity: SUBSCRIPTION_ENTITIES[topic],
+        id: notificationId,
+        type: topic,
+        version: 1,
+      });
+    case 'mp-connect':
+      // Account linking: the seller is the resource (`user_id`); data.id names nothing (reference 1.4).
+      return text({
+        action: action ?? 'application.authorized',
+        api_version: API_VERSION,
+        data: { id: resourceId, ...data },
+        date_created: now,
+        id: notificationId,
+        live_mode: false,
+        type: topic,
+        user_id: idValue(parts.userId ?? resourceId),
+      });
+    case 'automatic-payments':
+    case 'topic_card_id_wh':
+      // Card Updater: type automatic-payments, no data.id, the customer and both card ids (reference 1.4).
+      return text({
+        action: action ?? 'card.updated',
+        api_version: API_VERSION,
+        application_id: new LosslessNumber('8339021212080291'),
+        data: {
+          new_card_id: idValue(resourceId),
+          old_card_id: new LosslessNumber(String(randomInt(1e10, 9e10))),
+          ...data,
+        },
+        date_created: now,
+        id: randomBytes(16).toString('hex'),
+        live_mode: false,
+        type: 'automatic-payments',
+        user_id: userId,
+        version: 1,
+      });
+    case 'point_integration_wh':
+      // Legacy Point sends the payment intent itself, with no envelope (reference 1.4); `data` goes to the top.
+      return text({
+        amount: 100,
+        caller_id: new LosslessNumber('9876543'),
+        client_id: new LosslessNumber('1234567890'),
+        created_at: now,
+        id: resourceId,
+        payment: {
+          id: new LosslessNumber(String(randomInt(1e10, 9e10))),
+          state: 'approved',
+          type: 'credit_card',
+        },
+        state: 'FINISHED',
+        ...data,
+      });
+    case 'topic_claims_integration_wh':
+      // data.resource is the path to read the claim (reference 1.4).
+      return text({
+        action: action ?? 'updated',
+        api_version: API_VERSION,
+        data: { id: resourceId, resource: `/post-purchase/v1/claims/${resourceId}`, ...data },
+        date_created: now,
+        id: notificationId,
+        live_mode: false,
+        type: topic,
+        user_id: userId,
+      });
+    case 'delivery':
+      // Mercado Pago Delivery sends a feed-style body; the shipment is the last segment of `resource` (reference 1.4).
+      return text({
+        _id: randomUUID(),
+        topic,
+        resource: `/shipments/${resourceId}`,
+        user_id: userId,
+        application_id: '924152943338358',
+        sent: now,
+        attempts: 1,
+        received: now,
+        actions: [],
       });
     case 'wallet_connect':
       // Wallet Connect's own envelope: an event id for dedup, `entity`, `date`, `model_version` (reference 1.6).

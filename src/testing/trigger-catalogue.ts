@@ -1,6 +1,6 @@
 // What `trigger` sends for each event name: one small entry per topic with the resource path, a resource
 // template per state (named like the event's action part) and the delivery shape Mercado Pago uses for the topic.
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { LosslessNumber } from 'lossless-json';
 import type { EventName, EventTopic } from '../event-names.js';
 
@@ -41,8 +41,8 @@ export interface TopicTrigger<Action extends string = string> {
   readonly channel: 'webhook' | 'wallet_connect';
   /** A fresh resource id, shaped like the real ones. */
   newResourceId(): string;
-  /** Where the router reads the resource (reference 3.1). */
-  resourcePath(id: string): string;
+  /** Where the router reads the resource (reference 3.1); absent when no read exists (account linking). */
+  resourcePath?(id: string): string;
   /** The resource in `state` at `change`; undefined when the router reads nothing. */
   resource(id: string, state: TriggerState, change: ResourceChange): Record<string, unknown> | undefined;
   /** The body's `action` for the first notification and for later changes, unless the state says. */
@@ -224,6 +224,190 @@ const fraudAlert: TopicTrigger<ActionOf<'fraud_alert'>> = {
   },
 };
 
+const hexId = (): string => randomBytes(16).toString('hex');
+
+const subscription: TopicTrigger<ActionOf<'subscription'>> = {
+  topic: 'subscription_preapproval',
+  ipnTopic: 'preapproval',
+  channel: 'webhook',
+  newResourceId: hexId,
+  resourcePath: (id) => `/preapproval/${id}`,
+  resource: (id, { fields }, change) => ({
+    id,
+    payer_id: num(digits(10)),
+    collector_id: num('1403498245'),
+    reason: 'Trigger subscription',
+    external_reference: `trigger-${id}`,
+    date_created: change.createdAt,
+    last_modified: change.updatedAt,
+    auto_recurring: { frequency: 1, frequency_type: 'months', transaction_amount: 100, currency_id: 'ARS' },
+    ...fields,
+  }),
+  actions: { created: 'created', updated: 'updated' },
+  states: {
+    pending: { fields: { status: 'pending' } },
+    authorized: { fields: { status: 'authorized' } },
+    paused: { fields: { status: 'paused' } },
+    cancelled: { fields: { status: 'cancelled' } },
+  },
+};
+
+const subscriptionPayment: TopicTrigger<ActionOf<'subscription_payment'>> = {
+  topic: 'subscription_authorized_payment',
+  ipnTopic: 'authorized_payment',
+  channel: 'webhook',
+  newResourceId: () => digits(10),
+  resourcePath: (id) => `/authorized_payments/${id}`,
+  resource: (id, { fields }, change) => ({
+    id,
+    preapproval_id: `trigger-${id}`,
+    currency_id: 'ARS',
+    transaction_amount: 100,
+    date_created: change.createdAt,
+    last_modified: change.updatedAt,
+    debit_date: change.createdAt,
+    retry_attempt: change.step,
+    ...fields,
+  }),
+  actions: { created: 'created', updated: 'updated' },
+  states: {
+    scheduled: { fields: { status: 'scheduled', payment: null } },
+    processed: {
+      fields: {
+        status: 'processed',
+        payment: { id: digits(11), status: 'approved', status_detail: 'accredited' },
+      },
+    },
+    recycling: {
+      fields: {
+        status: 'recycling',
+        payment: { id: digits(11), status: 'rejected', status_detail: 'cc_rejected_insufficient_amount' },
+      },
+    },
+    cancelled: { fields: { status: 'cancelled' } },
+  },
+};
+
+const subscriptionPlan: TopicTrigger<ActionOf<'subscription_plan'>> = {
+  topic: 'subscription_preapproval_plan',
+  channel: 'webhook',
+  newResourceId: hexId,
+  resourcePath: (id) => `/preapproval_plan/${id}`,
+  resource: (id, { fields }, change) => ({
+    id,
+    reason: 'Trigger plan',
+    date_created: change.createdAt,
+    last_modified: change.updatedAt,
+    auto_recurring: { frequency: 1, frequency_type: 'months', transaction_amount: 100, currency_id: 'ARS' },
+    ...fields,
+  }),
+  actions: { created: 'created', updated: 'updated' },
+  states: { active: { fields: { status: 'active' } }, inactive: { fields: { status: 'inactive' } } },
+};
+
+const application: TopicTrigger<ActionOf<'application'>> = {
+  topic: 'mp-connect',
+  channel: 'webhook',
+  // The seller's user id: account linking has no read, its events are named from the signed delivery.
+  newResourceId: () => digits(10),
+  resource: () => undefined,
+  states: {
+    authorized: { fields: {}, action: 'application.authorized' },
+    deauthorized: { fields: {}, action: 'application.deauthorized' },
+  },
+};
+
+const pointIntent: TopicTrigger<ActionOf<'point_intent'>> = {
+  topic: 'point_integration_wh',
+  ipnTopic: 'point_integration_ipn',
+  channel: 'webhook',
+  newResourceId: () => randomUUID(),
+  resourcePath: (id) => `/point/integration-api/payment-intents/${id}`,
+  resource: (id, { fields }) => ({
+    id,
+    amount: 100,
+    device_id: 'PAX_A910__SMARTPOS1234567890',
+    payment: { id: num(digits(11)), type: 'credit_card' },
+    additional_info: { external_reference: `trigger-${id}` },
+    ...fields,
+  }),
+  // The flat body repeats the state (a hint: the router reads it).
+  states: {
+    open: { fields: { state: 'OPEN' }, data: { state: 'OPEN' } },
+    finished: { fields: { state: 'FINISHED' }, data: { state: 'FINISHED' } },
+    confirmation_required: {
+      fields: { state: 'CONFIRMATION_REQUIRED' },
+      data: { state: 'CONFIRMATION_REQUIRED' },
+    },
+    canceled: { fields: { state: 'CANCELED' }, data: { state: 'CANCELED' } },
+    error: { fields: { state: 'ERROR' }, data: { state: 'ERROR' } },
+  },
+};
+
+const claim: TopicTrigger<ActionOf<'claim'>> = {
+  topic: 'topic_claims_integration_wh',
+  channel: 'webhook',
+  newResourceId: () => digits(10),
+  resourcePath: (id) => `/post-purchase/v1/claims/${id}`,
+  resource: (id, { fields }, change) => ({
+    id: num(id),
+    resource: 'payment',
+    resource_id: num(digits(11)),
+    type: 'mediations',
+    stage: 'claim',
+    site_id: 'MLA',
+    date_created: change.createdAt,
+    last_updated: change.updatedAt,
+    ...fields,
+  }),
+  actions: { created: 'created', updated: 'updated' },
+  states: { opened: { fields: { status: 'opened' } }, closed: { fields: { status: 'closed' } } },
+};
+
+/** The customer whose cards `trigger card.updated` replaces. */
+const TRIGGER_CUSTOMER_ID = '1234567890-trigger';
+
+const card: TopicTrigger<ActionOf<'card'>> = {
+  topic: 'automatic-payments',
+  channel: 'webhook',
+  newResourceId: () => digits(11),
+  resourcePath: (id) => `/v1/customers/${TRIGGER_CUSTOMER_ID}/cards/${id}`,
+  resource: (id, { fields }, change) => ({
+    id,
+    customer_id: TRIGGER_CUSTOMER_ID,
+    expiration_month: 11,
+    expiration_year: 2030,
+    first_six_digits: '450995',
+    last_four_digits: id.slice(-4),
+    payment_method: { id: 'visa', name: 'Visa', payment_type_id: 'credit_card' },
+    date_created: change.createdAt,
+    date_last_updated: change.updatedAt,
+    live_mode: false,
+    ...fields,
+  }),
+  states: { updated: { fields: {}, data: { customer_id: TRIGGER_CUSTOMER_ID } } },
+};
+
+const delivery: TopicTrigger<ActionOf<'delivery'>> = {
+  topic: 'delivery',
+  channel: 'webhook',
+  newResourceId: () => digits(8),
+  resourcePath: (id) => `/proximity-integration/v1/orders/${id}`,
+  resource: (id, { fields }, change) => ({
+    id: num(id),
+    total_amount: 2500,
+    currency_id: 'ARS',
+    last_updated: change.updatedAt,
+    ...fields,
+  }),
+  states: {
+    updated: {
+      fields: { status: 'ready_to_ship' },
+      note: 'Delivery is answered 200 at once, then verified and read: the event follows the answer',
+    },
+  },
+};
+
 const notification: TopicTrigger<ActionOf<'notification'>> = {
   topic: 'payment',
   channel: 'webhook',
@@ -252,5 +436,13 @@ export const TOPIC_TRIGGERS: { readonly [T in EventTopic]: TopicTrigger<ActionOf
   order,
   agreement,
   fraud_alert: fraudAlert,
+  subscription,
+  subscription_payment: subscriptionPayment,
+  subscription_plan: subscriptionPlan,
+  application,
+  point_intent: pointIntent,
+  claim,
+  card,
+  delivery,
   notification,
 };

@@ -165,7 +165,7 @@ export async function triggerEvent(options: Readonly<TriggerEventOptions>): Prom
       version: Math.floor(startedMs / 1000) + index,
     };
     const resource = entry.resource(resourceId, state, change);
-    if (resource !== undefined) {
+    if (resource !== undefined && entry.resourcePath !== undefined) {
       const path = entry.resourcePath(resourceId);
       report({ type: 'resource', event, path, url: await storeResource(apiUrl, path, resource) });
     }
