@@ -237,7 +237,7 @@ describe('accessToken resolver', () => {
       signedWebhook({ secret: FIXTURE_SECRET, dataId: '123456', type: 'mp-connect', ts: NOW_S - 10 }),
     ).expect(200);
     expect(calls).toBe(0);
-    expect(events.map((e) => e.name)).toEqual(['notification.unhandled']);
+    expect(events.map((e) => e.name)).toEqual(['application.authorized']);
   });
 });
 

@@ -532,7 +532,12 @@ describe('signature-only deliveries and the dedup retention', () => {
     const { app, events } = appFor({ dedup: { ttlMs: TTL_MS } });
     await send(
       app,
-      signedWebhook({ secret: FIXTURE_SECRET, dataId: '123456', type: 'mp-connect', ts: NOW_S - 30 }),
+      signedWebhook({
+        secret: FIXTURE_SECRET,
+        dataId: '123456',
+        type: 'topic_brand_new_feature_wh',
+        ts: NOW_S - 30,
+      }),
     ).expect(200);
     expect(events.map((e) => [e.name, e.verifiedBy])).toEqual([['notification.unhandled', 'signature']]);
   });
