@@ -1,0 +1,87 @@
+// One server under test, started by the benchmark in its own process pinned to one core. Which server comes
+// from BENCH_SERVER (JSON, see ServerConfig); it prints `ready <url>` once it listens on 127.0.0.1.
+import express from 'express';
+import { LRUCache } from 'lru-cache';
+import { WebhookSignatureValidator } from 'mercadopago';
+import type { AddressInfo } from 'node:net';
+import type { RequestHandler } from 'express';
+import { BENCH_SECRET, WEBHOOK_PATH } from './constants.js';
+import type * as Package from '../src/index.js';
+
+/** What BENCH_SERVER describes. */
+export interface ServerConfig {
+  /**
+   * - `router`: this package, mounted at /mp, with a no-op listener;
+   * - `hand-written`: express.json(), the SDK's WebhookSignatureValidator and an lru-cache, what users write by hand;
+   * - `bare`: an Express route that answers 200 and does nothing else.
+   */
+  readonly kind: 'router' | 'hand-written' | 'bare';
+  /** Router only: reads resources from this API with `accessToken`. */
+  readonly api?: { readonly url: string; readonly accessToken: string };
+  /** Router only: the built package (dist/index.js) or the sources, as a file URL. */
+  readonly packageUrl: string;
+}
+
+/** Entries the hand-written route remembers: the router's default `dedup.max`. */
+const HAND_WRITTEN_CACHE_MAX = 50_000;
+const HAND_WRITTEN_CACHE_TTL_MS = 48 * 60 * 60 * 1000;
+
+async function routerApp(config: ServerConfig): Promise<RequestHandler> {
+  const { mercadoPagoNotifications } = (await import(config.packageUrl)) as typeof Package;
+  const mp = mercadoPagoNotifications({
+    secret: BENCH_SECRET,
+    ...(config.api === undefined ? {} : { accessToken: config.api.accessToken, apiBaseUrl: config.api.url }),
+  });
+  mp.onAny(() => undefined);
+  return mp;
+}
+
+/** The route the package replaces: parse, validate with the SDK, drop repeats with an lru-cache. */
+function handWrittenRoute(secret: string): RequestHandler {
+  const seen = new LRUCache<string, true>({ max: HAND_WRITTEN_CACHE_MAX, ttl: HAND_WRITTEN_CACHE_TTL_MS });
+  return (req, res) => {
+    const dataId = req.query['data.id'];
+    const requestId = req.headers['x-request-id'];
+    try {
+      WebhookSignatureValidator.validate({
+        xSignature: req.headers['x-signature'],
+        xRequestId: requestId,
+        dataId: typeof dataId === 'string' ? dataId : undefined,
+        secret,
+      });
+    } catch {
+      res.status(401).end();
+      return;
+    }
+    const key = `${String(dataId)}:${String(requestId)}`;
+    if (!seen.has(key)) seen.set(key, true); // a real app would handle the notification here, once
+    res.status(200).end();
+  };
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.env['BENCH_SERVER'] ?? '') as ServerConfig;
+  const app = express();
+  switch (config.kind) {
+    case 'router':
+      app.use('/mp', await routerApp(config));
+      break;
+    case 'hand-written':
+      app.post(WEBHOOK_PATH, express.json(), handWrittenRoute(BENCH_SECRET));
+      break;
+    case 'bare':
+      app.post(WEBHOOK_PATH, (_req, res) => {
+        res.status(200).end();
+      });
+      break;
+  }
+  process.on('message', (message) => {
+    if (message === 'memory') process.send?.(process.memoryUsage());
+  });
+  process.on('SIGTERM', () => process.exit(0));
+  const server = app.listen(0, '127.0.0.1', () => {
+    console.log(`ready http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  });
+}
+
+void main();
