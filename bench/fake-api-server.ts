@@ -1,6 +1,7 @@
 // The fake Mercado Pago API (src/testing/fake-api.ts) in a process of its own, seeded with approved payments
 // built from the payment fixture. BENCH_FAKE_API: {"firstPaymentId": n, "payments": count}. Prints
-// `ready <url>`; over IPC, `{ "readsOf": path }` answers how many GETs reached the API (in total and of `path`).
+// `ready <url>`. Over IPC, `{ "readsOf": path }` answers how many GETs reached the API (in total and of `path`),
+// and `{ "delay": path, "ms": n }` makes the next read of `path` answer after n ms (answered `true`).
 import { readFileSync } from 'node:fs';
 import { startFakeMercadoPagoApi } from '../src/testing/fake-api.js';
 
@@ -27,7 +28,12 @@ async function main(): Promise<void> {
     const id = config.firstPaymentId + i;
     api.set(`/v1/payments/${id}`, { ...resource, id });
   }
-  process.on('message', (message: { readsOf?: string }) => {
+  process.on('message', (message: { readsOf?: string; delay?: string; ms?: number }) => {
+    if (typeof message.delay === 'string') {
+      api.fail(message.delay, { delayMs: message.ms ?? 0 });
+      process.send?.(true);
+      return;
+    }
     if (typeof message.readsOf !== 'string') return;
     const gets = api.requests.filter((request) => request.method === 'GET');
     const answer: ApiReads = {

@@ -6,6 +6,9 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { LOAD_CORE, SERVER_CORE, pinSelf } from './processes.js';
 import { renderScenario, writeBlock, fixed, type ScenarioReport } from './report.js';
+import { duplicateStormScenario } from './scenarios/duplicate-storm.js';
+import { fullPipelineScenario } from './scenarios/full-pipeline.js';
+import { memoryScenario } from './scenarios/memory.js';
 import { uniqueDeliveriesScenario } from './scenarios/unique-deliveries.js';
 import type { RoundPlan } from './compare.js';
 import type { ScenarioContext } from './scenarios/context.js';
@@ -16,6 +19,9 @@ const PACKAGE_SOURCE = fileURLToPath(new URL('../src/index.ts', import.meta.url)
 
 const SCENARIOS: Record<string, (context: ScenarioContext) => Promise<ScenarioReport>> = {
   '1': uniqueDeliveriesScenario,
+  '2': duplicateStormScenario,
+  '3': fullPipelineScenario,
+  '4': memoryScenario,
 };
 
 const FULL_PLAN: RoundPlan = { rounds: 5, seconds: 5, warmupSeconds: 2, connections: 50 };

@@ -11,7 +11,7 @@ import type * as Package from '../src/index.js';
 /** What BENCH_SERVER describes. */
 export interface ServerConfig {
   /**
-   * - `router`: this package, mounted at /mp, with a no-op listener;
+   * - `router`: this package, mounted at /mp, with one listener that counts events;
    * - `hand-written`: express.json(), the SDK's WebhookSignatureValidator and an lru-cache, what users write by hand;
    * - `bare`: an Express route that answers 200 and does nothing else.
    */
@@ -26,13 +26,24 @@ export interface ServerConfig {
 const HAND_WRITTEN_CACHE_MAX = 50_000;
 const HAND_WRITTEN_CACHE_TTL_MS = 48 * 60 * 60 * 1000;
 
+/** Events the router emitted (its listener only counts them): one per delivery processed to the end. */
+let eventsEmitted = 0;
+
+/** What the server answers to the IPC message `'stats'`. */
+export interface ServerStats {
+  readonly eventsEmitted: number;
+  readonly memory: NodeJS.MemoryUsage;
+}
+
 async function routerApp(config: ServerConfig): Promise<RequestHandler> {
   const { mercadoPagoNotifications } = (await import(config.packageUrl)) as typeof Package;
   const mp = mercadoPagoNotifications({
     secret: BENCH_SECRET,
     ...(config.api === undefined ? {} : { accessToken: config.api.accessToken, apiBaseUrl: config.api.url }),
   });
-  mp.onAny(() => undefined);
+  mp.onAny(() => {
+    eventsEmitted += 1;
+  });
   return mp;
 }
 
@@ -76,7 +87,13 @@ async function main(): Promise<void> {
       break;
   }
   process.on('message', (message) => {
-    if (message === 'memory') process.send?.(process.memoryUsage());
+    if (message === 'stats')
+      process.send?.({ eventsEmitted, memory: process.memoryUsage() } satisfies ServerStats);
+    // Heap still referenced, after a full collection (only with --expose-gc).
+    if (message === 'heap-after-gc') {
+      globalThis.gc?.();
+      process.send?.(process.memoryUsage().heapUsed);
+    }
   });
   process.on('SIGTERM', () => process.exit(0));
   const server = app.listen(0, '127.0.0.1', () => {

@@ -1,5 +1,6 @@
 // Starts the processes a scenario needs: servers under test on the server core, the fake API beside the load
 // generator.
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LOAD_CORE, SERVER_CORE, nodeCommand, startChild, type Child } from './processes.js';
 import type { FakeApiConfig } from './fake-api-server.js';
@@ -18,21 +19,17 @@ export function startServer(
   kind: ServerConfig['kind'],
   options: ServerOptions,
   extra: Partial<Pick<ServerConfig, 'api'>> = {},
+  nodeFlags: readonly string[] = [],
 ): Promise<Child> {
   const config: ServerConfig = { kind, packageUrl: pathToFileURL(options.packagePath).href, ...extra };
+  // One directory per server: the main thread and tsx's loader thread each write a profile.
   const flags =
     options.cpuProfileDir === undefined
       ? []
-      : [
-          '--cpu-prof',
-          '--cpu-prof-dir',
-          options.cpuProfileDir,
-          '--cpu-prof-name',
-          `${kind}-${Date.now()}.cpuprofile`,
-        ];
+      : ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', join(options.cpuProfileDir, kind)];
   return startChild({
     core: SERVER_CORE,
-    command: nodeCommand('./server.ts', [], flags),
+    command: nodeCommand('./server.ts', [], [...nodeFlags, ...flags]),
     readyPrefix: 'ready ',
     env: { BENCH_SERVER: JSON.stringify(config) },
     ipc: true,
