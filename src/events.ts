@@ -46,6 +46,31 @@ function describeThrown(value: unknown): string {
   }
 }
 
+/** Why a listener failed: what it threw or rejected with. */
+interface Failure {
+  readonly reason: unknown;
+}
+
+/**
+ * Calls one listener: undefined when it returned, its failure when it threw, and a promise of either when it
+ * returned a promise (as an async wrapper would, without one for listeners that return at once).
+ */
+function runListener(
+  handler: AnyHandler,
+  event: AnyMercadoPagoEvent,
+): Failure | undefined | Promise<Failure | undefined> {
+  try {
+    const result: unknown = handler(event);
+    if (typeof (result as PromiseLike<unknown> | null)?.then !== 'function') return undefined;
+    return Promise.resolve(result).then(
+      () => undefined,
+      (reason: unknown) => ({ reason }),
+    );
+  } catch (reason) {
+    return { reason };
+  }
+}
+
 /** Creates an empty listener registry. */
 export function createEventRegistry(): EventRegistry {
   const byName = new Map<string, Set<AnyHandler>>();
@@ -65,8 +90,13 @@ export function createEventRegistry(): EventRegistry {
     }
   };
 
-  const handlersFor = (event: AnyMercadoPagoEvent): Set<AnyHandler> =>
-    new Set([...(byName.get(event.name) ?? []), ...(byName.get(event.topic) ?? []), ...anyHandlers]);
+  /** Listeners of the event; one registered under several keys is there once. */
+  const handlersFor = (event: AnyMercadoPagoEvent): Set<AnyHandler> => {
+    const handlers = new Set<AnyHandler>(byName.get(event.name));
+    for (const handler of byName.get(event.topic) ?? []) handlers.add(handler);
+    for (const handler of anyHandlers) handlers.add(handler);
+    return handlers;
+  };
 
   return {
     on(name, handler) {
@@ -90,18 +120,22 @@ export function createEventRegistry(): EventRegistry {
     reportError,
     listenerCount: (event) => handlersFor(event).size,
     async emit(event) {
-      const handlers = handlersFor(event);
-      const results = await Promise.allSettled([...handlers].map(async (handler) => handler(event)));
-      const failures = results.flatMap((result) =>
-        result.status === 'rejected'
-          ? [
+      // Every delivery comes through here: build no more arrays and promises than the listeners need.
+      const results: Array<Failure | undefined | Promise<Failure | undefined>> = [];
+      for (const handler of handlersFor(event)) results.push(runListener(handler, event));
+      const settled = results.some((result) => result instanceof Promise)
+        ? await Promise.all(results)
+        : (results as Array<Failure | undefined>);
+      const failures = settled.flatMap((failure) =>
+        failure === undefined
+          ? []
+          : [
               new MercadoPagoNotificationError(
                 'LISTENER_FAILED',
-                `a listener for ${event.name} failed: ${describeThrown(result.reason)}`,
-                { cause: result.reason },
+                `a listener for ${event.name} failed: ${describeThrown(failure.reason)}`,
+                { cause: failure.reason },
               ),
-            ]
-          : [],
+            ],
       );
       for (const failure of failures) reportError(failure, event);
       return failures;
