@@ -200,6 +200,16 @@ describe('readRequestBody from the stream', () => {
     expect(await outcomeWithin(2000)).toMatchObject({ ok: true, body: { name: 'Pagó €5 😀' } });
   });
 
+  it('drops a leading UTF-8 byte order mark', async () => {
+    await post(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"id":"1"}')]));
+    expect(await outcomeWithin(2000)).toMatchObject({ ok: true, body: { id: '1' } });
+  });
+
+  it('reads invalid UTF-8 bytes as replacement characters', async () => {
+    await post(Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]));
+    expect(await outcomeWithin(2000)).toMatchObject({ ok: true, body: { name: '\ufffd(' } });
+  });
+
   it.each([
     [
       'throws BODY_TOO_LARGE from Content-Length without waiting for the body',
