@@ -9,6 +9,7 @@ import { renderScenario, writeBlock, fixed, type ScenarioReport } from './report
 import { duplicateStormScenario } from './scenarios/duplicate-storm.js';
 import { fullPipelineScenario } from './scenarios/full-pipeline.js';
 import { memoryScenario } from './scenarios/memory.js';
+import { redisStoreScenario } from './scenarios/redis-store.js';
 import { uniqueDeliveriesScenario } from './scenarios/unique-deliveries.js';
 import type { RoundPlan } from './compare.js';
 import type { ScenarioContext } from './scenarios/context.js';
@@ -22,6 +23,7 @@ const SCENARIOS: Record<string, (context: ScenarioContext) => Promise<ScenarioRe
   '2': duplicateStormScenario,
   '3': fullPipelineScenario,
   '4': memoryScenario,
+  '5': redisStoreScenario,
 };
 
 const FULL_PLAN: RoundPlan = { rounds: 5, seconds: 5, warmupSeconds: 2, connections: 50 };

@@ -6,7 +6,9 @@ import { WebhookSignatureValidator } from 'mercadopago';
 import type { AddressInfo } from 'node:net';
 import type { RequestHandler } from 'express';
 import { BENCH_SECRET, WEBHOOK_PATH } from './constants.js';
+import { createClient } from 'redis';
 import type * as Package from '../src/index.js';
+import type { NodeRedisClientLike } from '../src/index.js';
 
 /** What BENCH_SERVER describes. */
 export interface ServerConfig {
@@ -18,6 +20,8 @@ export interface ServerConfig {
   readonly kind: 'router' | 'hand-written' | 'bare';
   /** Router only: reads resources from this API with `accessToken`. */
   readonly api?: { readonly url: string; readonly accessToken: string };
+  /** Router only: use redisStore on this Redis (node-redis client) instead of the in-memory store. */
+  readonly redisUrl?: string;
   /** Router only: the built package (dist/index.js) or the sources, as a file URL. */
   readonly packageUrl: string;
 }
@@ -28,23 +32,43 @@ const HAND_WRITTEN_CACHE_TTL_MS = 48 * 60 * 60 * 1000;
 
 /** Events the router emitted (its listener only counts them): one per delivery processed to the end. */
 let eventsEmitted = 0;
+/** Commands the router's store sent to Redis, each one round trip. */
+let redisCommands = 0;
 
 /** What the server answers to the IPC message `'stats'`. */
 export interface ServerStats {
   readonly eventsEmitted: number;
+  readonly redisCommands: number;
   readonly memory: NodeJS.MemoryUsage;
 }
 
 async function routerApp(config: ServerConfig): Promise<RequestHandler> {
-  const { mercadoPagoNotifications } = (await import(config.packageUrl)) as typeof Package;
+  const { mercadoPagoNotifications, redisStore } = (await import(config.packageUrl)) as typeof Package;
   const mp = mercadoPagoNotifications({
     secret: BENCH_SECRET,
+    ...(config.redisUrl === undefined
+      ? {}
+      : { store: redisStore({ client: await countingRedisClient(config.redisUrl) }) }),
     ...(config.api === undefined ? {} : { accessToken: config.api.accessToken, apiBaseUrl: config.api.url }),
   });
   mp.onAny(() => {
     eventsEmitted += 1;
   });
   return mp;
+}
+
+/** A node-redis client that counts the commands it sends (the store sends each on its own). */
+async function countingRedisClient(url: string): Promise<NodeRedisClientLike> {
+  const client = await createClient({ url }).connect();
+  return {
+    get isReady() {
+      return client.isReady;
+    },
+    sendCommand(args) {
+      redisCommands += 1;
+      return client.sendCommand(args);
+    },
+  };
 }
 
 /** The route the package replaces: parse, validate with the SDK, drop repeats with an lru-cache. */
@@ -88,7 +112,7 @@ async function main(): Promise<void> {
   }
   process.on('message', (message) => {
     if (message === 'stats')
-      process.send?.({ eventsEmitted, memory: process.memoryUsage() } satisfies ServerStats);
+      process.send?.({ eventsEmitted, redisCommands, memory: process.memoryUsage() } satisfies ServerStats);
     // Heap still referenced, after a full collection (only with --expose-gc).
     if (message === 'heap-after-gc') {
       globalThis.gc?.();

@@ -1,5 +1,6 @@
 // Starts the processes a scenario needs: servers under test on the server core, the fake API beside the load
 // generator.
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LOAD_CORE, SERVER_CORE, nodeCommand, startChild, type Child } from './processes.js';
@@ -18,7 +19,7 @@ export interface ServerOptions {
 export function startServer(
   kind: ServerConfig['kind'],
   options: ServerOptions,
-  extra: Partial<Pick<ServerConfig, 'api'>> = {},
+  extra: Partial<Pick<ServerConfig, 'api' | 'redisUrl'>> = {},
   nodeFlags: readonly string[] = [],
 ): Promise<Child> {
   const config: ServerConfig = { kind, packageUrl: pathToFileURL(options.packagePath).href, ...extra };
@@ -44,5 +45,37 @@ export function startFakeApi(config: FakeApiConfig): Promise<Child> {
     readyPrefix: 'ready ',
     env: { BENCH_FAKE_API: JSON.stringify(config) },
     ipc: true,
+  });
+}
+
+/** A private redis-server (no persistence) on a free port, pinned to the load core, so its counters are ours. */
+export async function startRedis(): Promise<Child & { readonly url: string }> {
+  const port = await freePort();
+  const child = await startChild({
+    core: LOAD_CORE,
+    command: [
+      'redis-server',
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ],
+    readyPrefix: 'Ready to accept connections',
+  });
+  return { ...child, url: `redis://127.0.0.1:${port}` };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
   });
 }
