@@ -1,6 +1,7 @@
 // Markdown for the console and for BENCHMARKS.md, where each scenario owns a block between markers so that
 // re-running one scenario refreshes only its own block.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { format, resolveConfig } from 'prettier';
 import type { Measured } from './compare.js';
 
 /** One target of the issue and whether this run met it. */
@@ -77,8 +78,11 @@ export function renderScenario(report: ScenarioReport, stamp: string): string {
   ].join('\n');
 }
 
-/** Replaces the block between `<!-- bench:<key> -->` and `<!-- /bench:<key> -->`, or appends one. */
-export function writeBlock(file: string, key: string, content: string): void {
+/**
+ * Replaces the block between `<!-- bench:<key> -->` and `<!-- /bench:<key> -->`, or appends one, and formats
+ * the file with Prettier (`npm test` checks it).
+ */
+export async function writeBlock(file: string, key: string, content: string): Promise<void> {
   const start = `<!-- bench:${key} -->`;
   const end = `<!-- /bench:${key} -->`;
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
@@ -89,5 +93,5 @@ export function writeBlock(file: string, key: string, content: string): void {
     from !== -1 && to > from
       ? `${text.slice(0, from)}${block}${text.slice(to + end.length)}`
       : `${text.trimEnd()}\n\n${block}\n`;
-  writeFileSync(file, next);
+  writeFileSync(file, await format(next, { ...(await resolveConfig(file)), filepath: file }));
 }

@@ -107,9 +107,9 @@ async function main(): Promise<void> {
       `${context.quick ? '; QUICK run' : ''}).`;
     const markdown = renderScenario(report, stamp);
     console.log(`${markdown}\n`);
-    if (write) writeBlock(BENCHMARKS_FILE, `scenario-${id}`, markdown);
+    if (write) await writeBlock(BENCHMARKS_FILE, `scenario-${id}`, markdown);
   }
-  if (write) writeBlock(BENCHMARKS_FILE, 'machine', machine);
+  if (write) await writeBlock(BENCHMARKS_FILE, 'machine', machine);
 }
 
 main().catch((error: unknown) => {

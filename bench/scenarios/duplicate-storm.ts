@@ -41,15 +41,16 @@ export async function duplicateStormScenario(context: ScenarioContext): Promise<
       id: '2',
       title: 'duplicate storm (one delivery repeated)',
       body: [
-        `One signed payment delivery sent ${fixed(sent)} times to each server (${fixed(plan.amount)} per round, ` +
-          `${plan.rounds} rounds interleaved, after a ${plan.warmupSeconds} s warm-up of the same copy). The router ` +
+        `One signed payment delivery, ${fixed(plan.amount * plan.rounds)} measured copies per server ` +
+          `(${fixed(plan.amount)} per round, ${plan.rounds} rounds interleaved, after a ${plan.warmupSeconds} s ` +
+          'warm-up of the same copy). The router ' +
           'has an accessToken and reads the fake API (its own process); the hand-written route reads nothing.',
         '',
         measuredTable([router, handWritten]),
         '',
         `Router / hand-written: ${fixed(perCpu.total, 2)}x per CPU-second (rounds ${fixed(perCpu.low, 2)}-` +
           `${fixed(perCpu.high, 2)}), ${fixed(perSecond, 2)}x requests per second. API reads: ${reads.ofPath} ` +
-          `for ${fixed(sent)} copies (warm-up included).`,
+          `for ${fixed(sent)} copies sent to the router (warm-up included).`,
       ].join('\n'),
       verdicts: [
         {

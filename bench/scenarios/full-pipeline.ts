@@ -14,7 +14,7 @@ import type { ScenarioContext } from './context.js';
 
 const FIRST_PAYMENT_ID = 8_000_000_000;
 /** Payments the fake API serves: one per delivery at up to this rate. */
-const SEEDED_PER_SECOND = 12_000;
+const SEEDED_PER_SECOND = 6_000;
 const CONCURRENT_COPIES = 100;
 /**
  * How long the fake API takes to answer the read the concurrent copies share: about a real API read over the
