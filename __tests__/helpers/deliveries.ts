@@ -60,9 +60,19 @@ export function signedWebhook({
       channel: 'webhook',
       secret,
       path: path ?? '/mp/webhooks',
+      // The suites' deliveries all carry data.id and type, and one envelope whatever the topic.
+      query: { 'data.id': dataId, type },
       ...(requestId === undefined ? {} : { requestId }),
       ...(ts === undefined ? {} : { ts }),
-      ...(body === undefined ? {} : { body }),
+      body: body ?? {
+        action: `${type}.updated`,
+        api_version: 'v1',
+        data: { id: dataId },
+        type,
+        id: 1,
+        user_id: 1403498245,
+        live_mode: true,
+      },
     }),
   );
 }

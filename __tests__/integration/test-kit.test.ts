@@ -7,7 +7,7 @@ import { buildDelivery, type BuildDeliveryOptions, type BuiltDelivery } from '..
 import { parseSignatureHeader, verifySignature } from '../../src/signature.js';
 import { createApp } from '../helpers/app.js';
 import { apiOptions, storePayment, useFakeApi } from '../helpers/fake-api.js';
-import { FIXTURE_SECRET } from '../helpers/fixtures.js';
+import { FIXTURE_SECRET, loadDelivery } from '../helpers/fixtures.js';
 
 const api = useFakeApi();
 const post = (app: Parameters<typeof request>[0], delivery: BuiltDelivery) =>
@@ -144,6 +144,60 @@ describe('buildDelivery', () => {
   ])('shapes the %s body as Mercado Pago does', (topic, resourceId, shape) => {
     const delivery = buildDelivery({ topic, resourceId, secret: 's' });
     expect(JSON.parse(delivery.body)).toMatchObject(shape as object);
+  });
+
+  it.each<[string, string, string]>([
+    ['webhook-payment-created', 'payment', '138095816241'],
+    ['webhook-topic-merchant-order-wh-closed', 'topic_merchant_order_wh', '23603350837'],
+    ['webhook-chargebacks-wh', 'topic_chargebacks_wh', '233000061680860123'],
+    ['webhook-order-action-required-docs', 'order', 'ORD01JQ4S4KY8HWQ6NA5PXB65B3D3'],
+    ['webhook-wallet-connect-agreement-cancelled', 'wallet_connect', '22abcd1235ed497f945f755fcaba3c6c'],
+    ['webhook-stop-delivery-op-wh', 'stop_delivery_op_wh', '58980959081'],
+    [
+      'webhook-subscription-preapproval-updated',
+      'subscription_preapproval',
+      '2c938084726fca480172750000000000',
+    ],
+    ['webhook-subscription-authorized-payment-created', 'subscription_authorized_payment', '7001234567'],
+    [
+      'webhook-subscription-preapproval-plan-created',
+      'subscription_preapproval_plan',
+      '2c938084726fca4801727500000000aa',
+    ],
+    ['webhook-mp-connect-deauthorized', 'mp-connect', '176611236'],
+    ['webhook-claims', 'topic_claims_integration_wh', '5298154230'],
+    ['webhook-card-updater', 'topic_card_id_wh', '50000102202'],
+    ['webhook-point-integration-wh-finished', 'point_integration_wh', 'abcdef123-8ab5-4139-9aa3-abcd123'],
+    ['webhook-delivery-mla', 'delivery', '12345'],
+  ])('builds %s with the query, user-agent and body fields of the fixture', (name, topic, resourceId) => {
+    const fixture = loadDelivery(name);
+    const delivery = buildDelivery({ topic, resourceId, secret: 's' });
+    const body = JSON.parse(delivery.body) as Record<string, unknown>;
+    const fixtureBody = fixture.body as Record<string, unknown>;
+    expect(Object.keys(delivery.query).sort()).toEqual(Object.keys(fixture.path_query).sort());
+    expect(Object.keys(body).sort()).toEqual(Object.keys(fixtureBody).sort());
+    if (name !== 'webhook-order-action-required-docs') {
+      expect(delivery.headers['user-agent']).toBe(fixture.headers['user-agent']);
+    }
+  });
+
+  it('signs without data.id the topics that carry their ids only in the body (Point, Card Updater, Delivery)', () => {
+    const delivery = buildDelivery({ topic: 'point_integration_wh', resourceId: 'intent-1', secret: 's' });
+    const ts = /^ts=(\d+),/.exec(delivery.headers['x-signature'] ?? '')?.[1];
+    const requestId = delivery.headers['x-request-id'];
+    expect(delivery.headers['x-signature']).toBe(main.signNotification({ secret: 's', requestId, ts }));
+    expect(JSON.parse(delivery.body)).toMatchObject({ id: 'intent-1', state: 'FINISHED' });
+  });
+
+  it('uses a given query instead of the topic’s, signing its data.id', () => {
+    const delivery = buildDelivery({
+      topic: 'point_integration_wh',
+      resourceId: 'intent-1',
+      secret: 's',
+      query: { 'data.id': 'intent-1', type: 'point_integration_wh' },
+    });
+    expect(delivery.path).toBe('/webhooks?data.id=intent-1&type=point_integration_wh');
+    expect(verifies(delivery, 's')).toBe(true);
   });
 
   it('writes a chargeback id above 2^53 as a JSON number with every digit', () => {

@@ -2,14 +2,18 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { signNotification } from '../signature.js';
 import type { DeliveryChannel } from '../types.js';
 import { closestName } from '../suggest.js';
-import { buildIpnBody, buildWebhookBody } from './delivery-bodies.js';
+import { buildIpnBody, buildWebhookBody, buildWebhookQuery } from './delivery-bodies.js';
 
 const PREFIX = '[mercadopago-notifications] buildDelivery';
 const CHANNELS: readonly DeliveryChannel[] = ['webhook', 'ipn', 'wallet_connect'];
 
 /** Options of {@link buildDelivery}. */
 export interface BuildDeliveryOptions {
-  /** The topic as Mercado Pago sends it: the Webhooks `type` (`payment`, `order`, `topic_chargebacks_wh`, ...) or the IPN `topic`. */
+  /**
+   * The topic as Mercado Pago sends it: the Webhooks `type` (`payment`, `order`, `topic_chargebacks_wh`,
+   * `topic_card_id_wh`, `point_integration_wh`, `mp-connect`, ...) or the IPN `topic`. The query and body take
+   * that topic's shape (Point and Delivery carry their ids only in the body).
+   */
   readonly topic: string;
   /** Id of the resource the delivery is about (`data.id` of a Webhook, `id` of an IPN). */
   readonly resourceId: string;
@@ -25,10 +29,18 @@ export interface BuildDeliveryOptions {
   readonly ts?: string | number;
   /** The body's `action`, e.g. `'payment.created'`. @default the topic's usual action */
   readonly action?: string;
-  /** Fields merged into the body's `data`, e.g. `{ status: 'cancelled' }` for Wallet Connect. */
+  /**
+   * Fields merged into the body's `data`, e.g. `{ status: 'cancelled' }` for Wallet Connect or `{ customer_id }`
+   * for Card Updater (Point: into the payment intent the body is).
+   */
   readonly data?: Readonly<Record<string, unknown>>;
   /** Seller account (`user_id`). */
   readonly userId?: string;
+  /**
+   * Replaces the query Mercado Pago appends (e.g. `{ 'data.id', type }` for a topic usually sent with its ids in
+   * the body); the signature covers its `data.id`.
+   */
+  readonly query?: Readonly<Record<string, string>>;
   /** Replaces the generated body: a string is sent verbatim, anything else as JSON. Mercado Pago does not sign it. */
   readonly body?: unknown;
   /** The id that goes into the signed manifest when it differs from `resourceId` (e.g. lower-cased Orders ids). */
@@ -51,7 +63,8 @@ export interface BuiltDelivery {
 }
 
 function userAgent(channel: DeliveryChannel, topic: string): string {
-  if (channel === 'ipn') return `MercadoPago Feed v2.0 ${topic}`;
+  // Delivery notifications come from the feed sender even as Webhooks (reference 1.4).
+  if (channel === 'ipn' || topic === 'delivery') return `MercadoPago Feed v2.0 ${topic}`;
   // The Orders docs show the sender's HTTP client instead (reference 1.5).
   return topic === 'order' ? 'restclient-node/4.15.3' : `MercadoPago WebHook v1.0 ${topic}`;
 }
@@ -90,20 +103,21 @@ export function buildDelivery(options: Readonly<BuildDeliveryOptions>): BuiltDel
   assertOptions(options, channel);
   const requestId = options.requestId === null ? undefined : (options.requestId ?? randomUUID());
   const tsText = String(ts ?? Math.floor(Date.now() / 1000));
-  const query: Record<string, string> =
-    channel === 'ipn' ? { id: resourceId, topic } : { 'data.id': resourceId, type: topic };
+  const query =
+    options.query ?? (channel === 'ipn' ? { id: resourceId, topic } : buildWebhookQuery(topic, resourceId));
+  const signedDataId = options.signedDataId ?? query['data.id'];
   const signature =
     channel === 'ipn'
       ? `ts=${tsText},v1=${randomBytes(32).toString('hex')}`
       : signNotification({
           secret: options.secret ?? '',
-          dataId: options.signedDataId ?? resourceId,
+          ...(signedDataId === undefined ? {} : { dataId: signedDataId }),
           ...(requestId === undefined ? {} : { requestId }),
           ts: tsText,
         });
   const merged: Record<string, string | undefined> = {
     'content-type': 'application/json',
-    'user-agent': userAgent(channel, topic),
+    'user-agent': userAgent(channel, query['type'] ?? topic),
     'x-request-id': requestId,
     'x-signature': signature,
   };
