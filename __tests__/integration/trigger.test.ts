@@ -3,6 +3,7 @@
 import { EVENT_NAMES, type EventName } from '../../src/index.js';
 import { startFakeMercadoPagoApi } from '../../src/testing/fake-api.js';
 import { triggerEvent, type TriggerEventOptions } from '../../src/testing/index.js';
+import { TOPIC_TRIGGERS } from '../../src/testing/trigger-catalogue.js';
 import { createApp, serveOnLoopback, type ServedApp, type TestApp } from '../helpers/app.js';
 import { apiOptions, useFakeApi } from '../helpers/fake-api.js';
 import { FIXTURE_SECRET } from '../helpers/fixtures.js';
@@ -45,6 +46,25 @@ describe('triggerEvent, for every event name', () => {
     expect(eventsOf(test, result.resourceId)).toEqual(sent);
     expect(sent.at(-1)).toBe(name);
     expect(test.errors).toEqual([]);
+  });
+});
+
+describe('triggerEvent --with-ipn, for every topic Mercado Pago also notifies by IPN', () => {
+  const withIpn = Object.entries(TOPIC_TRIGGERS)
+    .filter(([, entry]) => entry.ipnTopic !== undefined)
+    .map(([topic, entry]): [EventName, string] => [
+      EVENT_NAMES.find((name) => name.startsWith(`${topic}.`)) as EventName,
+      entry.ipnTopic ?? '',
+    ]);
+
+  it.each(withIpn)('sends %s as a Webhook and its %s IPN copy, both 2xx, one event', async (name) => {
+    const result = await triggerAtRouter({ events: name, withIpn: true });
+    expect(result.exchanges.map(({ kind, status }) => [kind, status])).toEqual([
+      ['webhook', 200],
+      ['ipn', 200],
+    ]);
+    await waitFor(() => eventsOf(reading.test, result.resourceId).includes(name));
+    expect(eventsOf(reading.test, result.resourceId)).toEqual([name]);
   });
 });
 
