@@ -15,15 +15,6 @@ export interface BodyParts {
 
 const API_VERSION = 'v1';
 const DEFAULT_USER_ID = '1403498245';
-const APPLICATION_ID = '6245132082630004';
-/** The customer a Card Updater delivery names unless `data.customer_id` says otherwise. */
-export const DEFAULT_CARD_CUSTOMER_ID = '1197520450-trigger';
-/** Subscription topics and the `entity` their bodies carry (reference 1.4). */
-const SUBSCRIPTION_ENTITIES: Readonly<Record<string, string>> = {
-  subscription_preapproval: 'preapproval',
-  subscription_authorized_payment: 'authorized_payment',
-  subscription_preapproval_plan: 'preapproval_plan',
-};
 /** Where the IPN body's `resource` URL points, per IPN topic (reference 1.3); others use `/<topic>/<id>`. */
 const IPN_RESOURCE_PATHS: Readonly<Record<string, string>> = {
   payment: 'collections/notifications',
@@ -168,6 +159,7 @@ export function buildWebhookBody(topic: string, resourceId: string, parts: BodyP
           type: 'credit_card',
         },
         state: 'FINISHED',
+        additional_info: { external_reference: `trigger-${resourceId}` },
         ...data,
       });
     case 'topic_claims_integration_wh':
@@ -207,99 +199,12 @@ export function buildWebhookBody(topic: string, resourceId: string, parts: BodyP
         version: 0,
         data: { id: resourceId, ...data },
       });
-    case 'point_integration_wh':
-      // Legacy Point: the payment intent itself, no envelope; `data` fields go into it (reference 1.4).
-      return text({
-        amount: 100,
-        caller_id: new LosslessNumber('9876543'),
-        client_id: new LosslessNumber('1234567890'),
-        created_at: now.slice(0, 19).replace('T', ' '),
-        id: resourceId,
-        payment: {
-          id: new LosslessNumber(String(randomInt(1e11, 2 ** 47))),
-          state: 'approved',
-          type: 'credit_card',
-        },
-        state: 'FINISHED',
-        additional_info: { external_reference: `trigger-${resourceId}` },
-        ...data,
-      });
-    case 'delivery':
-      // Mercado Pago Delivery: feed-style, the shipment path in `resource` (reference 1.4).
-      return text({
-        _id: randomUUID(),
-        topic,
-        resource: `/shipments/${resourceId}`,
-        user_id: userId,
-        application_id: APPLICATION_ID,
-        sent: now,
-        attempts: 1,
-        received: now,
-        actions: [],
-      });
-    case 'topic_card_id_wh':
-    case 'automatic-payments':
-      // Card Updater: `type` is automatic-payments, the card and its customer in `data` (reference 1.4).
-      return text({
-        action: action ?? 'card.updated',
-        api_version: API_VERSION,
-        application_id: new LosslessNumber('8339021212080291'),
-        data: {
-          customer_id: DEFAULT_CARD_CUSTOMER_ID,
-          new_card_id: idValue(resourceId),
-          old_card_id: new LosslessNumber(String(randomInt(1e10, 2 ** 40))),
-          ...data,
-        },
-        date_created: now,
-        id: randomBytes(16).toString('hex'),
-        live_mode: false,
-        type: 'automatic-payments',
-        user_id: userId,
-        version: 1,
-      });
-    case 'mp-connect':
-      // Account linking: the seller who linked or unlinked the application is `user_id` (reference 1.4).
-      return text({
-        action: action ?? 'application.authorized',
-        api_version: API_VERSION,
-        data: { id: resourceId, ...data },
-        date_created: now,
-        id: notificationId,
-        live_mode: false,
-        type: topic,
-        user_id: idValue(resourceId),
-      });
-    case 'topic_claims_integration_wh':
-      return text({
-        action: action ?? 'updated',
-        api_version: API_VERSION,
-        data: { id: resourceId, resource: `/post-purchase/v1/claims/${resourceId}`, ...data },
-        date_created: now,
-        id: notificationId,
-        live_mode: false,
-        type: topic,
-        user_id: userId,
-      });
-    case 'subscription_preapproval':
-    case 'subscription_authorized_payment':
-    case 'subscription_preapproval_plan':
-      // `date` instead of `date_created`, an `entity`, bare actions (reference 1.4).
-      return text({
-        action: action ?? 'updated',
-        application_id: new LosslessNumber(APPLICATION_ID),
-        data: { id: resourceId, ...data },
-        date: now,
-        entity: SUBSCRIPTION_ENTITIES[topic],
-        id: notificationId,
-        type: topic,
-        version: 1,
-      });
     default:
       return text({
         action: action ?? `${topic}.updated`,
         api_version: API_VERSION,
         // The Orders samples carry the application; payment deliveries were seen without it (reference 1.2).
-        ...(topic === 'order' ? { application_id: APPLICATION_ID } : {}),
+        ...(topic === 'order' ? { application_id: '76506430185983' } : {}),
         data: { id: resourceId, ...data },
         date_created: now,
         id: notificationId,
