@@ -60,19 +60,11 @@ export function signedWebhook({
       channel: 'webhook',
       secret,
       path: path ?? '/mp/webhooks',
-      // The suites' deliveries all carry data.id and type, and one envelope whatever the topic.
+      // The suites' Webhooks all carry data.id and type, whatever the topic (the router accepts that form too).
       query: { 'data.id': dataId, type },
       ...(requestId === undefined ? {} : { requestId }),
       ...(ts === undefined ? {} : { ts }),
-      body: body ?? {
-        action: `${type}.updated`,
-        api_version: 'v1',
-        data: { id: dataId },
-        type,
-        id: 1,
-        user_id: 1403498245,
-        live_mode: true,
-      },
+      ...(body === undefined ? {} : { body }),
     }),
   );
 }
