@@ -384,6 +384,7 @@ describe('the event stream', () => {
     const early = await stream.entry((e) => e.answer?.beforeProcessing === true);
     expect(early.topic).toBe('stop_delivery_op_wh');
     expect(early.answer?.status).toBe(200);
+    expect(early.verification).toEqual({ status: 'pending' });
     expect(early.processed).toBeUndefined();
     const done = await stream.entry((e) => e.id === early.id && e.processed !== undefined);
     expect(done).toMatchObject({
@@ -394,6 +395,24 @@ describe('the event stream', () => {
       processed: { ms: expect.any(Number) },
     });
     expect(events.map((e) => e.name)).toEqual(['fraud_alert.created']);
+  });
+
+  it('updates a forged fraud alert, answered 200 at once, with the reason its signature was refused', async () => {
+    const { app, events, stream } = await watch();
+    const forged = signedWebhook({ secret: 'attacker-secret', dataId: '1401', type: 'stop_delivery_op_wh' });
+    await send(app, forged).expect(200);
+    const done = await stream.entry((e) => e.processed !== undefined);
+    expect(done).toMatchObject({
+      topic: 'stop_delivery_op_wh',
+      verification: {
+        status: 'failed',
+        reason: expect.stringContaining('signature mismatch: tried 1 secret'),
+      },
+      answer: { status: 200, beforeProcessing: true },
+      processed: { error: { code: 'SIGNATURE_MISMATCH' } },
+      events: [],
+    });
+    expect(events).toEqual([]);
   });
 
   it('marks an IPN verified by the API read once it succeeds', async () => {

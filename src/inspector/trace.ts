@@ -129,6 +129,8 @@ function verificationOf(
 ): InspectorEntry['verification'] {
   const error = outcome?.ok === false ? outcome.error : undefined;
   if (plan === undefined) {
+    // Answered before verification (fraud alerts, Delivery): the final outcome says how it went.
+    if (outcome === undefined) return { status: 'pending' };
     return error !== undefined && VERIFICATION_CODES.has(error.code)
       ? { status: 'failed', reason: describe(error).message }
       : { status: 'not reached' };
