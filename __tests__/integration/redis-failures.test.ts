@@ -114,6 +114,22 @@ describeWith([REDIS_SERVER_BINARY], 'redisStore when Redis is unavailable', () =
     expect(app.events.map((event) => event.name)).toEqual(['payment.approved']);
   });
 
+  it('undoes a late claim before any command sent after the timeout, even when Redis never saw the undo script', async () => {
+    const server = await privateRedis();
+    const client = await nodeRedis(server.url);
+    const prefix = testPrefix();
+    const store = redisStore({ client, prefix, commandTimeoutMs: 300 });
+    expect(await store.claim(['warm'])).toEqual({ status: 'claimed' }); // Redis now has the claim script only
+    server.process.kill('SIGSTOP');
+    cleanups.push(() => server.process.kill('SIGCONT'));
+    await expect(store.claim(['late'])).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    // Queued behind the claim and its undo on the same connection: it must see the undo done. An undo sent by
+    // hash would meet NOSCRIPT here and be sent again only after this GET.
+    const after = client.sendCommand(['GET', `${prefix}late`]);
+    server.process.kill('SIGCONT');
+    expect(await after).toBeNull();
+  });
+
   it('answers 503 STORE_UNAVAILABLE when Redis dies while listeners run, so Mercado Pago retries', async () => {
     const server = await privateRedis();
     const app = instance(await nodeRedis(server.url));

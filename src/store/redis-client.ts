@@ -38,6 +38,11 @@ export function luaScript(name: string, source: string): LuaScript {
 export interface RedisCommands {
   /** Runs `script` by hash, sending its source once when Redis does not have it yet (NOSCRIPT). */
   eval(script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown>;
+  /**
+   * Runs `script` by its source in one command, so that it keeps its place among the commands already sent on
+   * the connection (the NOSCRIPT fallback of {@link eval} would send it again after later commands).
+   */
+  evalInOrder(script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown>;
   get(key: string): Promise<unknown>;
 }
 
@@ -97,6 +102,8 @@ export function createRedisCommands(client: RedisStoreClient, commandTimeoutMs: 
           return send(['EVAL', script.source, ...rest]);
         }
       }),
+    evalInOrder: (script, keys, args) =>
+      bounded(script.name, () => send(['EVAL', script.source, String(keys.length), ...keys, ...args])),
     get: (key) => bounded('GET', () => send(['GET', key])),
   };
 }

@@ -115,9 +115,8 @@ export function redisStore(options: Readonly<RedisStoreOptions>): DeliveryStore 
   const held = new Map<string, string>();
   const redisKeys = (keys: readonly string[]): string[] => keys.map((key) => prefix + key);
 
-  async function release(keys: readonly string[], token?: string): Promise<void> {
+  async function release(keys: readonly string[]): Promise<void> {
     const ours = keys.flatMap((key) => {
-      if (token !== undefined) return [[key, token] as const];
       const owned = held.get(key);
       held.delete(key);
       return owned === undefined ? [] : [[key, owned] as const];
@@ -140,8 +139,15 @@ export function redisStore(options: Readonly<RedisStoreOptions>): DeliveryStore 
         reply = await redis.eval(CLAIM, redisKeys(keys), [token, String(leaseMs)]);
       } catch (error) {
         // A claim that timed out may still run in Redis: undo it. Commands on one connection run in order, so
-        // this runs after it; when Redis is down it fails too and the lease simply expires.
-        release(keys, token).catch(() => undefined);
+        // this runs right after it, before any later claim (hence by source: a NOSCRIPT retry would come after
+        // them). When Redis is down it fails too and the lease simply expires.
+        redis
+          .evalInOrder(
+            RELEASE,
+            redisKeys(keys),
+            keys.map(() => token),
+          )
+          .catch(() => undefined);
         throw error;
       }
       const result = claimResult(reply, keys);
