@@ -43,13 +43,17 @@ function headerText(value: string | string[] | undefined): string | undefined {
 }
 
 function parseQuery(url: string): Record<string, string> {
-  const params = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
-  for (const key of SINGLE_VALUE_KEYS) {
-    if (params.getAll(key).length > 1) throw invalid(`the query repeats \`${key}\``);
-  }
+  const start = url.indexOf('?');
   const query: Record<string, string> = {};
-  for (const [key, value] of params)
-    if (!Object.hasOwn(query, key)) Object.defineProperty(query, key, { value, enumerable: true });
+  if (start === -1) return query;
+  for (const [key, value] of new URLSearchParams(url.slice(start + 1))) {
+    if (!Object.hasOwn(query, key)) {
+      // defineProperty, so that a `__proto__` key is an own key like any other instead of a prototype change.
+      Object.defineProperty(query, key, { value, enumerable: true });
+    } else if (SINGLE_VALUE_KEYS.includes(key)) {
+      throw invalid(`the query repeats \`${key}\``);
+    }
+  }
   return query;
 }
 

@@ -5,11 +5,15 @@ import type { DeliveryStore } from './types.js';
 export function guardStore(store: DeliveryStore): DeliveryStore {
   const guard =
     <A extends unknown[], R>(name: string, call: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      try {
-        return await call(...args);
-      } catch (error) {
+    (...args: A): Promise<R> => {
+      const unavailable = (error: unknown): never => {
         throw toNotificationError(error, 'STORE_UNAVAILABLE', `store.${name}()`);
+      };
+      try {
+        // No async wrapper: one promise turn less per store call on the path of every delivery.
+        return Promise.resolve(call(...args)).catch(unavailable);
+      } catch (error) {
+        return Promise.reject(error).catch(unavailable); // a store method that throws instead of rejecting
       }
     };
   return {
