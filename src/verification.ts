@@ -19,9 +19,8 @@ const debug = createDebug('mercadopago-notifications:signature');
 /** How a delivery will be trusted: its verified signature, an API read, or both. */
 export interface VerificationPlan {
   readonly spec: TopicSpec | undefined;
-  /** The verified signature: `ts` + `hash` identify it for the single-use rule; `match` says what matched. */
-  readonly signature:
-    { readonly ts: string; readonly hash: string; readonly match: SignatureMatch } | undefined;
+  /** The verified signature and what matched; `ts` + `hash` identify it for the single-use rule. */
+  readonly signature: (SignatureMatch & { readonly ts: string }) | undefined;
   /** The API path read to confirm the delivery and name its event (always set for a delivery with no signature). */
   readonly readPath: string | undefined;
   readonly verifiedBy: VerifiedBy;
@@ -97,7 +96,7 @@ export function planVerification(
     if (!canRead && ageMs > retentionMs) expired(ageMs, retentionMs, 'dedup retention');
     return {
       spec,
-      signature: { ts: parsed.ts, hash: match.hash, match },
+      signature: { ...match, ts: parsed.ts },
       readPath,
       verifiedBy: canRead ? 'signature+api' : 'signature',
     };

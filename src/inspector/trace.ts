@@ -136,7 +136,7 @@ function verificationOf(
       : { status: 'not reached' };
   }
   const by = plan.verifiedBy;
-  const match = plan.signature?.match;
+  const match = plan.signature;
   if (match !== undefined) {
     return { status: 'verified', by, matched: { secret: match.secretIndex + 1, idCasing: match.idCasing } };
   }
