@@ -41,8 +41,8 @@ export interface TopicTrigger<Action extends string = string> {
   readonly channel: 'webhook' | 'wallet_connect';
   /** A fresh resource id, shaped like the real ones. */
   newResourceId(): string;
-  /** Where the router reads the resource (reference 3.1); absent when no read exists (account linking). */
-  resourcePath?(id: string): string;
+  /** The resource that contains this one, when the router's read path needs it (Card Updater: the customer). */
+  readonly parentResourceId?: string;
   /** The resource in `state` at `change`; undefined when the router reads nothing. */
   resource(id: string, state: TriggerState, change: ResourceChange): Record<string, unknown> | undefined;
   /** The body's `action` for the first notification and for later changes, unless the state says. */
@@ -82,7 +82,6 @@ const payment: TopicTrigger<ActionOf<'payment'>> = {
   ipnTopic: 'payment',
   channel: 'webhook',
   newResourceId: () => digits(11),
-  resourcePath: (id) => `/v1/payments/${id}`,
   resource: (id, { fields }, change) => paymentResource(id, fields, change),
   actions: { created: 'payment.created', updated: 'payment.updated' },
   states: {
@@ -103,7 +102,6 @@ const merchantOrder: TopicTrigger<ActionOf<'merchant_order'>> = {
   ipnTopic: 'merchant_order',
   channel: 'webhook',
   newResourceId: () => digits(11),
-  resourcePath: (id) => `/merchant_orders/${id}`,
   resource: (id, { fields }, change) => ({
     id: num(id),
     external_reference: `trigger-${id}`,
@@ -129,7 +127,6 @@ const chargeback: TopicTrigger<ActionOf<'chargeback'>> = {
   ipnTopic: 'chargebacks',
   channel: 'webhook',
   newResourceId: () => `2330000${digits(11)}`, // above 2^53, as the real ids (reference 1.4)
-  resourcePath: (id) => `/v1/chargebacks/${id}`,
   resource: (id, { fields }, change) => ({
     id: num(id),
     payments: [num(digits(11))],
@@ -163,7 +160,6 @@ const order: TopicTrigger<ActionOf<'order'>> = {
   topic: 'order',
   channel: 'webhook',
   newResourceId: orderId,
-  resourcePath: (id) => `/v1/orders/${id}`,
   resource: (id, { fields }, change) => ({
     id,
     type: 'online',
@@ -192,7 +188,6 @@ const agreement: TopicTrigger<ActionOf<'agreement'>> = {
   topic: 'wallet_connect',
   channel: 'wallet_connect',
   newResourceId: () => randomBytes(16).toString('hex'),
-  resourcePath: (id) => `/v2/wallet_connect/agreements/${id}`,
   resource: (id, { fields }, change) => ({
     id,
     date_created: change.createdAt,
@@ -217,7 +212,6 @@ const fraudAlert: TopicTrigger<ActionOf<'fraud_alert'>> = {
   channel: 'webhook',
   newResourceId: () => digits(11),
   // The alert is about an approved payment: the router reads the payment (reference 3.1).
-  resourcePath: (id) => `/v1/payments/${id}`,
   resource: (id, { fields }, change) => paymentResource(id, fields, change),
   states: {
     created: { fields: { status: 'approved', status_detail: 'accredited' }, action: 'Created' },
@@ -231,7 +225,6 @@ const subscription: TopicTrigger<ActionOf<'subscription'>> = {
   ipnTopic: 'preapproval',
   channel: 'webhook',
   newResourceId: hexId,
-  resourcePath: (id) => `/preapproval/${id}`,
   resource: (id, { fields }, change) => ({
     id,
     payer_id: num(digits(10)),
@@ -257,7 +250,6 @@ const subscriptionPayment: TopicTrigger<ActionOf<'subscription_payment'>> = {
   ipnTopic: 'authorized_payment',
   channel: 'webhook',
   newResourceId: () => digits(10),
-  resourcePath: (id) => `/authorized_payments/${id}`,
   resource: (id, { fields }, change) => ({
     id,
     preapproval_id: `trigger-${id}`,
@@ -292,7 +284,6 @@ const subscriptionPlan: TopicTrigger<ActionOf<'subscription_plan'>> = {
   topic: 'subscription_preapproval_plan',
   channel: 'webhook',
   newResourceId: hexId,
-  resourcePath: (id) => `/preapproval_plan/${id}`,
   resource: (id, { fields }, change) => ({
     id,
     reason: 'Trigger plan',
@@ -322,7 +313,6 @@ const pointIntent: TopicTrigger<ActionOf<'point_intent'>> = {
   ipnTopic: 'point_integration_ipn',
   channel: 'webhook',
   newResourceId: () => randomUUID(),
-  resourcePath: (id) => `/point/integration-api/payment-intents/${id}`,
   resource: (id, { fields }) => ({
     id,
     amount: 100,
@@ -348,7 +338,6 @@ const claim: TopicTrigger<ActionOf<'claim'>> = {
   topic: 'topic_claims_integration_wh',
   channel: 'webhook',
   newResourceId: () => digits(10),
-  resourcePath: (id) => `/post-purchase/v1/claims/${id}`,
   resource: (id, { fields }, change) => ({
     id: num(id),
     resource: 'payment',
@@ -371,7 +360,7 @@ const card: TopicTrigger<ActionOf<'card'>> = {
   topic: 'automatic-payments',
   channel: 'webhook',
   newResourceId: () => digits(11),
-  resourcePath: (id) => `/v1/customers/${TRIGGER_CUSTOMER_ID}/cards/${id}`,
+  parentResourceId: TRIGGER_CUSTOMER_ID,
   resource: (id, { fields }, change) => ({
     id,
     customer_id: TRIGGER_CUSTOMER_ID,
@@ -392,7 +381,6 @@ const delivery: TopicTrigger<ActionOf<'delivery'>> = {
   topic: 'delivery',
   channel: 'webhook',
   newResourceId: () => digits(8),
-  resourcePath: (id) => `/proximity-integration/v1/orders/${id}`,
   resource: (id, { fields }, change) => ({
     id: num(id),
     total_amount: 2500,
@@ -412,7 +400,6 @@ const notification: TopicTrigger<ActionOf<'notification'>> = {
   topic: 'payment',
   channel: 'webhook',
   newResourceId: () => digits(11),
-  resourcePath: (id) => `/v1/payments/${id}`,
   resource: (id, { fields, topic }, change) =>
     topic === undefined ? paymentResource(id, fields, change) : undefined,
   states: {

@@ -3,6 +3,7 @@
 import { stringify } from 'lossless-json';
 import { EVENT_NAMES, isEventName, type EventName, type EventTopic } from '../event-names.js';
 import { closestName } from '../suggest.js';
+import { topicSpec } from '../topics.js';
 import { buildDelivery, type BuiltDelivery } from './build-delivery.js';
 import { parseHttpUrl, postDelivery, type PostedDelivery } from './post-delivery.js';
 import { TOPIC_TRIGGERS, type TopicTrigger, type TriggerState } from './trigger-catalogue.js';
@@ -165,8 +166,12 @@ export async function triggerEvent(options: Readonly<TriggerEventOptions>): Prom
       version: Math.floor(startedMs / 1000) + index,
     };
     const resource = entry.resource(resourceId, state, change);
-    if (resource !== undefined && entry.resourcePath !== undefined) {
-      const path = entry.resourcePath(resourceId);
+    // Stored where the router reads it: the path comes from the router's own topic catalogue.
+    const path = topicSpec(entry.topic)?.resourcePath?.({
+      resourceId,
+      parentResourceId: entry.parentResourceId,
+    });
+    if (resource !== undefined && path !== undefined) {
       report({ type: 'resource', event, path, url: await storeResource(apiUrl, path, resource) });
     }
     const webhook = buildDelivery({
