@@ -9,6 +9,11 @@ const debug = createDebug('mercadopago-notifications:api');
 const RETRY_DELAY_MS = 250;
 /** Longest Retry-After honoured before the retry; a longer one fails now and Mercado Pago retries later. */
 const MAX_RETRY_AFTER_MS = 1_000;
+/**
+ * Largest API answer read, in bytes: a payment is a few KiB and a merchant order with many items some tens. A
+ * larger answer (a wrong apiBaseUrl, a proxy gone bad) is refused as soon as it crosses this, never buffered whole.
+ */
+export const MAX_API_ANSWER_BYTES = 1024 * 1024;
 
 /** Options of {@link createApiReader}. */
 export interface ApiReaderOptions {
@@ -38,6 +43,28 @@ function retryAfterMs(header: string | null): number | undefined {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
+/** Thrown by {@link readText} for an answer over {@link MAX_API_ANSWER_BYTES}. */
+class AnswerTooLarge extends Error {}
+
+/** The answer's text, refused from Content-Length or as soon as it crosses MAX_API_ANSWER_BYTES. */
+async function readText(response: Response): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > MAX_API_ANSWER_BYTES) {
+    await response.body?.cancel();
+    throw new AnswerTooLarge();
+  }
+  if (response.body === null) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  // Leaving the loop by a throw cancels the stream: the rest of the answer is never read.
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > MAX_API_ANSWER_BYTES) throw new AnswerTooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 async function attempt(options: ApiReaderOptions, path: string, token: string): Promise<Attempt> {
   const doFetch = options.fetch;
   let response: Response;
@@ -47,8 +74,15 @@ async function attempt(options: ApiReaderOptions, path: string, token: string): 
       headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
       signal: AbortSignal.timeout(options.fetchTimeoutMs),
     });
-    text = await response.text();
+    text = await readText(response);
   } catch (cause) {
+    if (cause instanceof AnswerTooLarge) {
+      const error = new MercadoPagoNotificationError(
+        'API_UNAVAILABLE',
+        `GET ${path} answered more than ${MAX_API_ANSWER_BYTES} bytes: refused unread (is apiBaseUrl right?)`,
+      );
+      return { ok: false, retryable: false, error };
+    }
     const timedOut = cause instanceof DOMException && cause.name === 'TimeoutError';
     const error = timedOut
       ? new MercadoPagoNotificationError(

@@ -1,27 +1,50 @@
+import { createHash } from 'node:crypto';
 import type { ReceivedDelivery } from './delivery.js';
 import type { VerificationPlan } from './verification.js';
 
-const SIGNATURE_KEY_PREFIX = 'signature:';
+/**
+ * Every key the router stores is a fixed-size digest of verified values: the signed manifest values (`data.id`,
+ * `x-request-id`, `ts`, as the matched hash stands for them), or the state of a resource read from the API.
+ * Nothing a sender chooses freely (type, action, body, an unsigned x-request-id) goes into a key. The prefix
+ * says which kind of sender can create the key.
+ */
+const SIGNATURE_KEY_PREFIX = 'sig:';
 
-/** Keys of the delivery layer: the delivery itself (reference 4) and its single-use signature (issue: replay). */
-export function deliveryKeys(delivery: ReceivedDelivery, plan: VerificationPlan): string[] {
-  const keys: string[] = [];
-  const version = (delivery.body as { version?: unknown } | undefined)?.version;
-  if (delivery.channel === 'wallet_connect' && delivery.id !== undefined) {
-    // The body is unsigned: only a string or number is a version; anything else could not even be printed.
-    const versionText = typeof version === 'string' || typeof version === 'number' ? String(version) : '';
-    keys.push(`delivery:wallet_connect:${delivery.id}:${versionText}`);
-  } else if (delivery.requestId !== undefined) {
-    keys.push(
-      `delivery:${delivery.channel}:${delivery.topic}:${delivery.resourceId ?? ''}:${delivery.requestId}`,
-    );
-  }
-  if (plan.signature !== undefined)
-    keys.push(`${SIGNATURE_KEY_PREFIX}${plan.signature.ts}:${plan.signature.hash}`);
-  return keys;
+function digest(...parts: readonly string[]): string {
+  return createHash('sha256').update(parts.join('\n')).digest('base64url');
 }
 
-/** Whether a processed key is a signature's (the signature was replayed) rather than the delivery's (a resend). */
+/** The key of a used signature: what makes a signature-only event single-use. */
+export function signatureKey(signature: { readonly ts: string; readonly hash: string }): string {
+  return `${SIGNATURE_KEY_PREFIX}${digest(signature.ts, signature.hash)}`;
+}
+
+/**
+ * Keys claimed before anything is read:
+ * - a delivery whose event can only rest on its signature claims the signature itself (single-use);
+ * - a signed delivery whose event is named by the read claims its copy key (topic, resource and signature), so
+ *   a resend is answered without a read. It never claims the signature: a signature first spent on a
+ *   signature-only event must not block the genuine delivery that carried it;
+ * - an unsigned delivery claims nothing: its dedup rests on the state the read returns.
+ */
+export function deliveryKeys(delivery: ReceivedDelivery, plan: VerificationPlan): string[] {
+  const { signature, spec } = plan;
+  if (signature === undefined) return [];
+  if (plan.signatureOnly || spec === undefined) return [signatureKey(signature)];
+  return [`copy:${digest(spec.eventTopic, delivery.resourceId ?? '', signature.ts, signature.hash)}`];
+}
+
+/** The key of one state of a resource, from the read (see TopicSpec.stateKey). */
+export function stateKey(state: string): string {
+  return `event:${digest(state)}`;
+}
+
+/** The key recorded once an event for a resource was processed, for topics whose naming needs it. */
+export function seenKey(eventTopic: string, resourceId: string): string {
+  return `seen:${digest(eventTopic, resourceId)}`;
+}
+
+/** Whether a processed key is a signature's (the signature was replayed) rather than a copy's (a resend). */
 export function isSignatureKey(key: string): boolean {
   return key.startsWith(SIGNATURE_KEY_PREFIX);
 }

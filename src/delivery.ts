@@ -61,7 +61,6 @@ function parseQuery(url: string): Record<string, string> {
 function bodyResourceId(topic: string, body: Record<string, unknown> | undefined): string | undefined {
   const data = asRecord(body?.['data']);
   if (topic === 'topic_merchant_order_wh' || topic === 'point_integration_wh') return idText(body?.['id']);
-  if (topic === 'stop_delivery_op_wh') return idText(data?.['payment_id']) ?? idText(body?.['id']);
   const resource = body?.['resource'];
   if (data === undefined && typeof resource === 'string') return idText(resource.split('/').pop());
   return idText(data?.['id']);
@@ -76,6 +75,14 @@ function resourceIds(
   const data = asRecord(body?.['data']);
   // Account linking: the seller is the resource; the query's data.id is not a resource id.
   if (topic === 'mp-connect') return { resourceId: idText(body?.['user_id']), parentResourceId: undefined };
+  if (topic === 'stop_delivery_op_wh' || topic === 'delivery_cancellation') {
+    // Mercado Pago's own capture of a fraud alert has data.id 123456, the notification's id, and the payment in
+    // data.payment_id; its field table says so. The fixture's data.id is the payment id: both are read right.
+    return {
+      resourceId: idText(data?.['payment_id']) ?? queryResourceId ?? idText(body?.['id']),
+      parentResourceId: undefined,
+    };
+  }
   if (topic === 'automatic-payments' || topic === 'topic_card_id_wh') {
     // Card Updater resends the old card id when it created no new card.
     return {

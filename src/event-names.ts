@@ -76,3 +76,25 @@ export function isEventName(name: string): name is EventName {
 export function isEventTopic(name: string): name is EventTopic {
   return EVENT_TOPIC_SET.has(name);
 }
+
+/**
+ * Events that no API read can confirm (a fraud alert, a replaced card, an account link, a payment method change,
+ * and what could not be read or named): emitted only on a verified, fresh, single-use signature, never from IPN
+ * or an unsigned delivery. Every other event is named by the state of the resource read from the API.
+ */
+export const SIGNATURE_ONLY_EVENT_NAMES = [
+  'fraud_alert.created',
+  'application.authorized',
+  'application.deauthorized',
+  'card.updated',
+  'agreement.payment_method_updated',
+  'notification.received',
+  'notification.unhandled',
+] as const satisfies readonly EventName[];
+
+const SIGNATURE_ONLY_EVENT_NAME_SET: ReadonlySet<string> = new Set(SIGNATURE_ONLY_EVENT_NAMES);
+
+/** Whether `name` can only rest on a signature (see {@link SIGNATURE_ONLY_EVENT_NAMES}). */
+export function isSignatureOnlyEvent(name: EventName): boolean {
+  return SIGNATURE_ONLY_EVENT_NAME_SET.has(name);
+}

@@ -1,6 +1,7 @@
 import createDebug from 'debug';
 import { isEventName, isEventTopic } from './event-names.js';
 import { MercadoPagoNotificationError } from './errors.js';
+import type { Redactor } from './redact.js';
 import type { AnyMercadoPagoEvent, ErrorHandler, EventHandler, NotificationEmitter } from './types.js';
 
 const debug = createDebug('mercadopago-notifications:events');
@@ -71,21 +72,25 @@ function runListener(
   }
 }
 
-/** Creates an empty listener registry. */
-export function createEventRegistry(): EventRegistry {
+/**
+ * Creates an empty listener registry. `redact` masks secrets and tokens in every message it writes: a listener's
+ * error text is quoted in LISTENER_FAILED and in debug lines, while the listener's own error stays untouched as
+ * the `cause`.
+ */
+export function createEventRegistry(redact: Redactor): EventRegistry {
   const byName = new Map<string, Set<AnyHandler>>();
   const anyHandlers = new Set<AnyHandler>();
   const errorHandlers = new Set<ErrorHandler>();
 
   const reportError = (error: MercadoPagoNotificationError, event?: AnyMercadoPagoEvent): void => {
-    debug('error %s: %s', error.code, error.message);
+    debug('error %s: %s', error.code, redact(error.message));
     for (const handler of errorHandlers) {
       try {
         Promise.resolve(handler(error, event)).catch((thrown: unknown) => {
-          debug('onError handler rejected: %s', describeThrown(thrown));
+          debug('onError handler rejected: %s', redact(describeThrown(thrown)));
         });
       } catch (thrown) {
-        debug('onError handler threw: %s', describeThrown(thrown));
+        debug('onError handler threw: %s', redact(describeThrown(thrown)));
       }
     }
   };
@@ -132,7 +137,7 @@ export function createEventRegistry(): EventRegistry {
           : [
               new MercadoPagoNotificationError(
                 'LISTENER_FAILED',
-                `a listener for ${event.name} failed: ${describeThrown(failure.reason)}`,
+                `a listener for ${event.name} failed: ${redact(describeThrown(failure.reason))}`,
                 { cause: failure.reason },
               ),
             ],

@@ -1,9 +1,11 @@
 import createDebug from 'debug';
 import type { Request, RequestHandler, Response } from 'express';
+import { confirmAccountLinking } from './account-linking.js';
 import { readRequestBody } from './body.js';
 import { parseDelivery, publicDelivery, type ReceivedDelivery } from './delivery.js';
-import { deliveryKeys } from './dedup-keys.js';
-import { MercadoPagoNotificationError, toNotificationError } from './errors.js';
+import { deliveryKeys, seenKey, signatureKey, stateKey } from './dedup-keys.js';
+import { MercadoPagoNotificationError, senderAnswer, toNotificationError } from './errors.js';
+import { isSignatureOnlyEvent, type EventName } from './event-names.js';
 import {
   createInFlight,
   deferred,
@@ -13,16 +15,14 @@ import {
   type Outcome,
 } from './in-flight.js';
 import { guardStore } from './store/guard.js';
-import { topicSpec } from './topics.js';
 import { planVerification, type VerificationPlan } from './verification.js';
 import type { ApiReader } from './api.js';
 import type { EventRegistry } from './events.js';
 import type { InspectorRecorder } from './inspector/recorder.js';
 import type { DeliveryTrace } from './inspector/trace.js';
-import type { EventName } from './event-names.js';
 import type { NormalizedOptions } from './options.js';
 import type { ClaimResult, DeliveryStore } from './store/types.js';
-import type { AnyMercadoPagoEvent } from './types.js';
+import type { AnyMercadoPagoEvent, VerifiedBy } from './types.js';
 
 const debug = createDebug('mercadopago-notifications:delivery');
 
@@ -36,6 +36,22 @@ export interface DeliveryHandlerContext {
   readonly recorder?: InspectorRecorder | undefined;
 }
 
+/** The event naming decided, and how it is deduplicated. */
+interface Naming {
+  readonly name: EventName;
+  /** Key of the read state the event reports; undefined for a signature-only event (its signature is its key). */
+  readonly eventKey?: string | undefined;
+  /** Key recorded once the event is processed, for topics whose naming needs it (chargebacks). */
+  readonly seenKey?: string | undefined;
+  readonly isKnownTopic: boolean;
+}
+
+/** A delivery being processed: the answer to give, and when all of its work (listeners included) is over. */
+interface Processing {
+  readonly answer: Promise<Outcome>;
+  readonly settled: Promise<unknown>;
+}
+
 /** Creates the request handler mounted on every route: verify, deduplicate, read, emit, answer. */
 export function createDeliveryHandler({
   config,
@@ -46,16 +62,18 @@ export function createDeliveryHandler({
 }: DeliveryHandlerContext): RequestHandler {
   const store = guardStore(rawStore);
   const inFlight = createInFlight(config.handlerTimeoutMs);
+  /** Deliveries answered 200 before processing whose processing has not ended (answerFirstConcurrency). */
+  let answeredFirst = 0;
 
   async function claim(keys: readonly string[]): Promise<ClaimResult> {
     return keys.length === 0 ? { status: 'claimed' } : store.claim(keys);
   }
 
-  async function resolveToken(delivery: ReceivedDelivery, resourceId: string): Promise<string> {
-    const resolver = config.accessToken;
+  /** The seller's token for the resource, or undefined when the resolver has none. */
+  async function resolveToken(delivery: ReceivedDelivery, resourceId: string): Promise<string | undefined> {
     let token: unknown;
     try {
-      token = await resolver?.({
+      token = await config.accessToken?.({
         ...(delivery.userId === undefined ? {} : { userId: delivery.userId }),
         topic: delivery.topic,
         resourceId,
@@ -63,41 +81,55 @@ export function createDeliveryHandler({
     } catch (error) {
       throw toNotificationError(error, 'ACCESS_TOKEN_UNAVAILABLE', 'the accessToken resolver');
     }
-    if (typeof token !== 'string' || token.trim() === '') {
+    return typeof token === 'string' && token.trim() !== '' ? token : undefined;
+  }
+
+  async function readResource(delivery: ReceivedDelivery, path: string): Promise<Record<string, unknown>> {
+    const token = await resolveToken(delivery, delivery.resourceId ?? '');
+    if (token === undefined) {
       throw new MercadoPagoNotificationError(
         'ACCESS_TOKEN_UNAVAILABLE',
         `the accessToken resolver returned no token for topic ${delivery.topic}`,
       );
     }
-    return token;
+    return api.read(path, token);
   }
 
-  /** Builds the event from the verified delivery and what was read. */
-  async function buildEvent(
+  /** Names the event from the read state (or, for signature-only topics, from the verified delivery). */
+  async function nameEvent(
     delivery: ReceivedDelivery,
     plan: VerificationPlan,
     resource: Record<string, unknown> | undefined,
-  ) {
+  ): Promise<Naming> {
     const resourceId = delivery.resourceId ?? '';
     const { spec } = plan;
-    if (spec === undefined || (resource === undefined && spec.resourcePath !== undefined)) {
-      // Without an accessToken nothing is read; a known topic that names no resource cannot be read either.
-      const name: EventName =
-        spec !== undefined && config.accessToken === undefined
-          ? 'notification.received'
-          : 'notification.unhandled';
-      return { name, eventKey: undefined, seenKey: undefined, isKnownTopic: spec !== undefined };
-    }
-    const seenKey = spec.seenKey?.(resourceId);
-    const seen = seenKey === undefined ? false : await store.has(seenKey);
-    const state = resource ?? {}; // a topic without a read (mp-connect) is named from the delivery
-    const name = spec.eventName(state, { action: delivery.action, seen }) ?? 'notification.unhandled';
-    return {
-      name,
-      eventKey: spec.eventKey(resourceId, state, name, delivery.id),
-      seenKey,
-      isKnownTopic: true,
-    };
+    if (spec === undefined) return { name: 'notification.unhandled', isKnownTopic: false };
+    // Without an accessToken nothing is read: the signed delivery arrives without its resource.
+    if (spec.resourcePath !== undefined && resource === undefined)
+      return { name: 'notification.received', isKnownTopic: true };
+    const seen = spec.tracksSeen === true ? seenKey(spec.eventTopic, resourceId) : undefined;
+    const state = resource ?? {};
+    const name =
+      spec.eventName(state, {
+        action: delivery.action,
+        seen: seen !== undefined && (await store.has(seen)),
+        signed: plan.signature !== undefined,
+      }) ?? 'notification.unhandled';
+    if (isSignatureOnlyEvent(name) || spec.stateKey === undefined) return { name, isKnownTopic: true };
+    return { name, eventKey: stateKey(spec.stateKey(resourceId, state)), seenKey: seen, isKnownTopic: true };
+  }
+
+  /** How the event is verified: the plan's answer, or the API's for account linking. */
+  async function verifiedByOf(
+    delivery: ReceivedDelivery,
+    plan: VerificationPlan,
+    name: EventName,
+  ): Promise<VerifiedBy> {
+    if (name !== 'application.authorized' && name !== 'application.deauthorized') return plan.verifiedBy;
+    const sellerId = delivery.resourceId ?? '';
+    // Only a per-seller resolver gives the seller's own token; the app's one token says nothing about a seller.
+    const token = config.accessTokenPerSeller ? await resolveToken(delivery, sellerId) : undefined;
+    return confirmAccountLinking({ name, sellerId, token, api });
   }
 
   /** Processes a claimed delivery to its final outcome; `answer` is resolved early if listeners overrun. */
@@ -109,35 +141,74 @@ export function createDeliveryHandler({
     answer: Deferred<Outcome>,
     trace: DeliveryTrace | undefined,
   ): Promise<Outcome> {
+    /** Keys this delivery holds a claim on: recorded on success, released on failure. */
     const claimed = [...keys];
+    /** Keys recorded on success without having been claimed. */
+    const recorded: string[] = [];
     let event: AnyMercadoPagoEvent | undefined;
+    const settle = async (outcome: Outcome): Promise<Outcome> => {
+      await (outcome.ok ? store.complete([...claimed, ...recorded]) : store.release(claimed));
+      return outcome;
+    };
     try {
       const resourceId = delivery.resourceId ?? '';
-      let resource: Record<string, unknown> | undefined;
-      if (plan.readPath !== undefined) {
-        const token = await resolveToken(delivery, resourceId);
-        resource = await api.read(plan.readPath, token);
-      }
-      const { name, eventKey, seenKey, isKnownTopic } = await buildEvent(delivery, plan, resource);
-      if (eventKey !== undefined) {
+      const resource = plan.readPath === undefined ? undefined : await readResource(delivery, plan.readPath);
+      const { name, eventKey, seenKey: seen, isKnownTopic } = await nameEvent(delivery, plan, resource);
+      const { signature } = plan;
+      if (isSignatureOnlyEvent(name) && !plan.signatureOnly) {
+        // Named signature-only only now, after the read (a known topic in a state it does not name, a signed
+        // payment method change). Give the copy key back, so that the genuine delivery that carried this
+        // signature still runs, and require what every signature-only event requires.
+        await store.release(claimed.splice(0));
+        if (signature === undefined) {
+          registry.reportError(
+            new MercadoPagoNotificationError(
+              'UNVERIFIABLE_DELIVERY',
+              `the ${delivery.topic} resource was read, but ${name} is emitted only on a verified signature and this ${delivery.channel} delivery carries none: nothing was emitted`,
+            ),
+          );
+          return { ok: true, dedup: 'new', events: [] };
+        }
+        if (!signature.fresh) {
+          const error = new MercadoPagoNotificationError(
+            'SIGNATURE_EXPIRED',
+            `${name} rests on the signature alone, and its ts is older than the retention of used signatures`,
+          );
+          registry.reportError(error);
+          return { ok: false, error };
+        }
+        const used = signatureKey(signature);
+        const result = await claim([used]);
+        if (result.status === 'done') {
+          trace?.duplicateOf(result.key);
+          return { ok: true, dedup: 'duplicate', events: [] };
+        }
+        if (result.status === 'processing') return await inFlight.join(result.key);
+        claimed.push(used);
+        inFlight.track([used], final);
+      } else if (eventKey !== undefined) {
         const result = await claim([eventKey]);
         if (result.status !== 'claimed') {
           const outcome: Outcome =
             result.status === 'done'
               ? { ok: true, dedup: 'duplicate-event', events: [] }
               : await inFlight.join(result.key);
-          await (outcome.ok ? store.complete(keys) : store.release(keys));
-          return outcome;
+          if (outcome.ok && signature !== undefined) recorded.push(signatureKey(signature));
+          return await settle(outcome);
         }
         claimed.push(eventKey);
         inFlight.track([eventKey], final);
       }
+      // A signature is used once its delivery is processed, whichever event it carried.
+      if (signature !== undefined && !plan.signatureOnly && !isSignatureOnlyEvent(name))
+        recorded.push(signatureKey(signature));
+      if (seen !== undefined) recorded.push(seen);
       event = Object.freeze({
         name,
         topic: name.slice(0, name.indexOf('.')),
         resourceId,
         resource,
-        verifiedBy: plan.verifiedBy,
+        verifiedBy: await verifiedByOf(delivery, plan, name),
         delivery: publicDelivery(delivery),
         ...(name === 'notification.unhandled' ? { isKnownTopic } : {}),
       }) as AnyMercadoPagoEvent;
@@ -153,18 +224,15 @@ export function createDeliveryHandler({
       limit.cancel();
       trace?.listenersSettled(failures);
       if (failures.length > 0) {
-        await store.release(claimed);
-        // The answer goes to whoever sent the request: it names no listener message, which may hold secrets.
-        // onError already has each failure in full.
+        // onError already has each failure in full; the sender is told nothing of them.
         const error = new MercadoPagoNotificationError(
           'LISTENER_FAILED',
           `${failures.length} listener(s) for ${name} failed; see onError`,
           { cause: failures.length === 1 ? failures[0] : new AggregateError(failures) },
         );
-        return { ok: false, error };
+        return await settle({ ok: false, error });
       }
-      await store.complete(seenKey === undefined ? claimed : [...claimed, seenKey]);
-      return { ok: true, dedup: 'new', events: [name] };
+      return await settle({ ok: true, dedup: 'new', events: [name] });
     } catch (thrown) {
       const error = toNotificationError(thrown, 'INTERNAL_ERROR', 'processing the delivery');
       await store.release(claimed).catch(() => undefined);
@@ -173,19 +241,23 @@ export function createDeliveryHandler({
     }
   }
 
-  /** Claims the delivery and processes it, or joins or skips it when it is a copy. Resolves with the answer. */
+  /** Claims the delivery and processes it, or joins or skips it when it is a copy. */
   async function processVerified(
     delivery: ReceivedDelivery,
     plan: VerificationPlan,
     trace: DeliveryTrace | undefined,
-  ): Promise<Outcome> {
+  ): Promise<Processing> {
     const keys = deliveryKeys(delivery, plan);
     const result = await claim(keys);
     if (result.status === 'done') {
       trace?.duplicateOf(result.key);
-      return { ok: true, dedup: 'duplicate', events: [] };
+      const duplicate = Promise.resolve<Outcome>({ ok: true, dedup: 'duplicate', events: [] });
+      return { answer: duplicate, settled: duplicate };
     }
-    if (result.status === 'processing') return inFlight.join(result.key);
+    if (result.status === 'processing') {
+      const joined = inFlight.join(result.key);
+      return { answer: joined, settled: joined };
+    }
     const answer = deferred<Outcome>();
     const final = deferred<Outcome>();
     inFlight.track(keys, final.promise);
@@ -196,7 +268,7 @@ export function createDeliveryHandler({
     processClaimed(delivery, plan, keys, final.promise, answer, trace).then(settle, (thrown: unknown) =>
       settle({ ok: false, error: toNotificationError(thrown, 'INTERNAL_ERROR', 'processing the delivery') }),
     );
-    return answer.promise;
+    return { answer: answer.promise, settled: final.promise };
   }
 
   function send(res: Response, outcome: Outcome): number {
@@ -205,11 +277,23 @@ export function createDeliveryHandler({
       res.status(200).end();
       return 200;
     }
-    const { status, code, message } = outcome.error;
+    const { status, code, message } = senderAnswer(outcome.error);
     // The rest of a refused body is not read: close the connection instead of draining it.
     if (code === 'BODY_TOO_LARGE' || code === 'BODY_TIMEOUT') res.set('connection', 'close');
     res.status(status).json({ error: { code, message } });
     return status;
+  }
+
+  /**
+   * Whether to answer 200 before processing: for topics that want it, while fewer than answerFirstConcurrency
+   * deliveries answered that way are still being processed. Past it the delivery is processed first, so a flood
+   * waits on its own open requests instead of piling up work.
+   */
+  function takeAnswerFirstSlot(plan: VerificationPlan): boolean {
+    if (plan.spec?.answerBeforeProcessing !== true || answeredFirst >= config.answerFirstConcurrency)
+      return false;
+    answeredFirst++;
+    return true;
   }
 
   return async function mercadoPagoDeliveryRoute(req: Request, res: Response): Promise<void> {
@@ -231,15 +315,24 @@ export function createDeliveryHandler({
         receivedAt: new Date(config.now()),
       });
       trace?.parsed(delivery);
-      // Fraud alerts are never retried and Delivery wants an answer within 500 ms: acknowledge now, then verify,
-      // read and run listeners; every failure reaches onError (reference 4, pitfall 14).
-      const answerFirst = topicSpec(delivery.topic)?.answerBeforeProcessing === true;
+      // Every check that needs no I/O comes before any answer: a forged fraud alert gets its 401 at once.
+      plan = planVerification(delivery, config, store.ttlMs);
+      // Fraud alerts are never retried and Delivery wants an answer within 500 ms: acknowledge now, then read and
+      // run listeners; every failure reaches onError (reference 4, pitfall 14).
+      const answerFirst = takeAnswerFirstSlot(plan);
       if (answerFirst) {
         send(res, { ok: true, dedup: 'new', events: [] });
-        trace?.answered(200, undefined, undefined);
+        trace?.answered(200, plan, undefined);
       }
-      plan = planVerification(delivery, config, store.ttlMs);
-      outcome = await processVerified(delivery, plan, trace);
+      const processing = processVerified(delivery, plan, trace);
+      if (answerFirst) {
+        // The slot is held until all of the work ends, listeners that overran handlerTimeoutMs included.
+        void processing
+          .then(({ settled }) => settled)
+          .catch(() => undefined)
+          .finally(() => answeredFirst--);
+      }
+      outcome = await (await processing).answer;
       if (answerFirst && !outcome.ok && outcome.error.code === 'DELIVERY_IN_PROGRESS')
         registry.reportError(outcome.error);
     } catch (thrown) {

@@ -1,6 +1,7 @@
 import type { AccessTokenResolver, InspectorOptions, MercadoPagoNotificationsOptions } from './types.js';
 import type { DeliveryStore } from './store/types.js';
 import { closestName } from './suggest.js';
+import { createRedactor, type Redactor } from './redact.js';
 
 /** Where the API is read unless `apiBaseUrl` says otherwise. */
 export const DEFAULT_API_BASE_URL = 'https://api.mercadopago.com';
@@ -11,6 +12,8 @@ export const DEFAULT_DEDUP_TTL_MS = 48 * 3600_000;
 /** 64 KiB: a Mercado Pago notification is well under 4 KiB. */
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 export const DEFAULT_INSPECTOR_MAX = 100;
+/** Deliveries processed after an early 200 at once (fraud alerts, Delivery); past it they are processed first. */
+export const DEFAULT_ANSWER_FIRST_CONCURRENCY = 64;
 /** Bound on `inspector.max`: each kept delivery is about 1 KB. */
 const MAX_INSPECTOR_MAX = 10_000;
 /** 10 s for the whole body: a few KiB arrive in milliseconds, and a slow sender must not hold the request open. */
@@ -25,6 +28,8 @@ const DEFAULT_PATHS = {
 export interface NormalizedOptions {
   readonly secrets: readonly string[];
   readonly accessToken: AccessTokenResolver | undefined;
+  /** Whether `accessToken` was a function, i.e. it answers with each seller's own token (marketplaces). */
+  readonly accessTokenPerSeller: boolean;
   readonly apiBaseUrl: string;
   readonly toleranceSeconds: number | undefined;
   readonly requireSignature: boolean;
@@ -35,8 +40,11 @@ export interface NormalizedOptions {
   readonly paths: readonly string[];
   readonly bodyLimitBytes: number;
   readonly bodyTimeoutMs: number;
+  readonly answerFirstConcurrency: number;
   readonly fetch: typeof fetch;
   readonly now: () => number;
+  /** Masks the configured secrets, a configured token and token-shaped text in every message shown. */
+  readonly redact: Redactor;
   /** The inspector's settings when it was asked for; undefined when it was not. */
   readonly inspector: Readonly<Required<InspectorOptions>> | undefined;
 }
@@ -54,6 +62,7 @@ const OPTION_NAMES = [
   'paths',
   'bodyLimitBytes',
   'bodyTimeoutMs',
+  'answerFirstConcurrency',
   'fetch',
   'now',
   'inspector',
@@ -210,6 +219,7 @@ export function normalizeOptions(options: Readonly<MercadoPagoNotificationsOptio
   return Object.freeze({
     secrets: Object.freeze(secrets),
     accessToken,
+    accessTokenPerSeller: typeof options.accessToken === 'function',
     apiBaseUrl: normalizeApiBaseUrl(options.apiBaseUrl),
     toleranceSeconds:
       options.toleranceSeconds === undefined
@@ -227,8 +237,15 @@ export function normalizeOptions(options: Readonly<MercadoPagoNotificationsOptio
     paths: Object.freeze(normalizePaths(options.paths)),
     bodyLimitBytes: positiveNumber('bodyLimitBytes', options.bodyLimitBytes, DEFAULT_BODY_LIMIT_BYTES, true),
     bodyTimeoutMs: positiveNumber('bodyTimeoutMs', options.bodyTimeoutMs, DEFAULT_BODY_TIMEOUT_MS),
+    answerFirstConcurrency: positiveNumber(
+      'answerFirstConcurrency',
+      options.answerFirstConcurrency,
+      DEFAULT_ANSWER_FIRST_CONCURRENCY,
+      true,
+    ),
     fetch: optionalFunction('fetch', options.fetch, globalThis.fetch),
     now: optionalFunction('now', options.now, Date.now),
     inspector: normalizeInspector(options.inspector),
+    redact: createRedactor(secrets, typeof options.accessToken === 'string' ? [options.accessToken] : []),
   });
 }

@@ -26,7 +26,7 @@ export function mercadoPagoNotifications(
 ): MercadoPagoNotificationsRouter {
   const config = normalizeOptions(options);
   emitStartupWarnings(config);
-  const registry = createEventRegistry();
+  const registry = createEventRegistry(config.redact);
   // The longest a delivery is worked on before the router answers: the listener budget and an API read retried once.
   const workMs = config.handlerTimeoutMs + 2 * config.fetchTimeoutMs;
   warnIfLeaseTooShort(config.store, workMs);

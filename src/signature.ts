@@ -102,7 +102,8 @@ function equalHex(expected: string, received: string): boolean {
 
 /** Which configured secret and which casing of data.id produced the matching hash. */
 export interface SignatureMatch {
-  readonly secretIndex: number;
+  /** Which configured secret matched, counted from 1 (#1 is the first), as every message numbers them. */
+  readonly secretNumber: number;
   readonly idCasing: 'as-received' | 'lowercased';
   /** The hash that matched: with ts it identifies the signature for single-use checks. */
   readonly hash: string;
@@ -135,7 +136,7 @@ export function verifySignature(
         buildManifest({ dataId, requestId: parts.requestId, ts: signature.ts }),
       );
       const hash = signature.hashes.find((candidate) => equalHex(expected, candidate));
-      if (hash !== undefined) return { secretIndex, idCasing, hash };
+      if (hash !== undefined) return { secretNumber: secretIndex + 1, idCasing, hash };
     }
   }
   return undefined;

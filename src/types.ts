@@ -272,6 +272,13 @@ export interface MercadoPagoNotificationsOptions {
   bodyLimitBytes?: number;
   /** Longest time the body may take to arrive, in ms; a slower sender is answered 408. @default 10000 */
   bodyTimeoutMs?: number;
+  /**
+   * Most deliveries processed after an early 200 at once. Fraud alerts (never retried) and Delivery (answered
+   * within 500 ms) are answered as soon as their signature is checked and processed afterwards; past this many
+   * at once, a delivery is processed before it is answered, so a flood against a slow API holds requests open
+   * instead of piling up work. @default 64
+   */
+  answerFirstConcurrency?: number | undefined;
   /** fetch implementation for API reads. @default globalThis.fetch */
   fetch?: typeof fetch;
   /** Clock in ms since the epoch, for tests. @default Date.now */

@@ -16,25 +16,40 @@ import type { VerifiedBy } from './types.js';
 
 const debug = createDebug('mercadopago-notifications:signature');
 
+/** A signature that verified, with what the single-use and freshness rules need. */
+export interface VerifiedSignature extends SignatureMatch {
+  /** The ts exactly as signed. */
+  readonly ts: string;
+  /**
+   * Whether a signature-only event may still rest on it: its ts is within the time the store remembers used
+   * signatures (older, it could be a replay the store has forgotten).
+   */
+  readonly fresh: boolean;
+}
+
 /** How a delivery will be trusted: its verified signature, an API read, or both. */
 export interface VerificationPlan {
   readonly spec: TopicSpec | undefined;
-  /** The verified signature and what matched; `ts` + `hash` identify it for the single-use rule. */
-  readonly signature: (SignatureMatch & { readonly ts: string }) | undefined;
-  /** The API path read to confirm the delivery and name its event (always set for a delivery with no signature). */
+  readonly signature: VerifiedSignature | undefined;
+  /** The API path read to confirm the delivery and name its event; undefined when nothing is read. */
   readonly readPath: string | undefined;
+  /**
+   * The event can only rest on the signature (README events table, "what verifies it"): no read names it, the
+   * topic is unknown, or no accessToken is configured to read it. Checked single-use before anything is read.
+   */
+  readonly signatureOnly: boolean;
   readonly verifiedBy: VerifiedBy;
 }
 
-function reject(
-  code:
-    | 'SIGNATURE_MISSING'
-    | 'SIGNATURE_MALFORMED'
-    | 'SIGNATURE_MISMATCH'
-    | 'SIGNATURE_EXPIRED'
-    | 'UNVERIFIABLE_DELIVERY',
-  message: string,
-): never {
+type RefusalCode =
+  | 'INVALID_DELIVERY'
+  | 'SIGNATURE_MISSING'
+  | 'SIGNATURE_MALFORMED'
+  | 'SIGNATURE_MISMATCH'
+  | 'SIGNATURE_EXPIRED'
+  | 'UNVERIFIABLE_DELIVERY';
+
+function reject(code: RefusalCode, message: string): never {
   throw new MercadoPagoNotificationError(code, message);
 }
 
@@ -53,9 +68,67 @@ function expired(ageMs: number, windowMs: number, window: string): never {
 }
 
 /**
- * Decides how to trust a delivery and checks what can be checked without I/O (reference 2.10). Throws a 401
- * MercadoPagoNotificationError when the delivery cannot be trusted. `retentionMs` is how long the store
- * remembers signatures: a signature-only delivery older than that could be a replay it has forgotten.
+ * Checks x-signature against every secret (reference 2.10 steps 3 to 5). Throws a 401 when it does not hold.
+ * Returns undefined for a valid signature that vouches for nothing here: one without data.id on a topic whose
+ * signing is optional (the delivery is then confirmed by the read, as an unsigned one is).
+ */
+function verifyDeliverySignature(
+  delivery: ReceivedDelivery,
+  spec: TopicSpec | undefined,
+  config: NormalizedOptions,
+  retentionMs: number,
+): VerifiedSignature | undefined {
+  const parsed = parseSignatureHeader(delivery.signatureHeader);
+  if (parsed === 'missing')
+    reject('SIGNATURE_MISSING', 'the delivery has no x-signature header while `secret` is configured');
+  if (parsed === 'no-ts') reject('SIGNATURE_MALFORMED', 'x-signature has no numeric ts=');
+  if (parsed === 'no-supported-hash') reject('SIGNATURE_MALFORMED', 'x-signature has no v1= hash');
+  const parts = { dataId: delivery.signedDataId, requestId: delivery.requestId };
+  const match = verifySignature(parsed, parts, config.secrets);
+  if (match === undefined)
+    reject('SIGNATURE_MISMATCH', mismatchMessage(diagnoseSignatureMismatch(parsed, parts, config.secrets)));
+  if (delivery.signedDataId === undefined && spec?.signedWithoutDataId !== true) {
+    // Only Card Updater, Point and Delivery are sent without data.id: on any other topic such a signature was
+    // copied from one of them, and it vouches for no resource of this one.
+    if (spec?.signatureOptional === true) return undefined;
+    reject(
+      'SIGNATURE_MISMATCH',
+      `the signature covers no data.id, while every genuine ${delivery.topic} delivery carries one: ` +
+        'a signature of a topic sent without data.id (Card Updater, Point, Delivery) does not vouch for this one',
+    );
+  }
+  debug('signature verified with secret #%d, data.id %s', match.secretNumber, match.idCasing);
+  const ageMs = config.now() - signatureTimeMs(parsed.ts);
+  const toleranceMs = (config.toleranceSeconds ?? Infinity) * 1000;
+  if (Math.abs(ageMs) > toleranceMs) expired(ageMs, toleranceMs, 'toleranceSeconds window');
+  return { ...match, ts: parsed.ts, fresh: ageMs <= retentionMs };
+}
+
+/** Why an unsigned delivery of a signature-only event cannot be trusted, and what would make it trustworthy. */
+function unsignedSignatureOnlyMessage(
+  delivery: ReceivedDelivery,
+  spec: TopicSpec | undefined,
+  config: NormalizedOptions,
+): string {
+  const channel =
+    delivery.channel === 'ipn' ? 'an IPN delivery (IPN is never signed)' : 'an unsigned delivery';
+  const withSecret =
+    config.secrets.length === 0
+      ? 'configure `secret` and subscribe to it in Webhooks'
+      : 'subscribe to it in Webhooks';
+  if (spec === undefined) {
+    return `${channel} of topic ${delivery.topic}, which this version does not type, can only be trusted on a verified signature: ${withSecret}`;
+  }
+  if (spec.confirmedBy === 'signature') {
+    return `${channel} of topic ${delivery.topic} is refused: no API read can confirm its event, so it is emitted only on a verified signature; ${withSecret}`;
+  }
+  return `${channel} of topic ${delivery.topic} cannot be confirmed: no \`accessToken\` is configured to read the resource; configure \`accessToken\``;
+}
+
+/**
+ * Decides how to trust a delivery and checks all that can be checked without I/O (reference 2.10), before any
+ * answer. Throws a MercadoPagoNotificationError (401, or 400 for a delivery that names no resource) when the
+ * delivery cannot be trusted. `retentionMs` is how long the store remembers used signatures.
  */
 export function planVerification(
   delivery: ReceivedDelivery,
@@ -63,6 +136,29 @@ export function planVerification(
   retentionMs: number,
 ): VerificationPlan {
   const spec = topicSpec(delivery.topic);
+  // IPN cannot be signed (reference 1.3); topics whose signing is undocumented are checked when they carry one.
+  const signed =
+    config.secrets.length > 0 &&
+    delivery.channel !== 'ipn' &&
+    (delivery.signatureHeader !== undefined || spec?.signatureOptional !== true);
+  const signature = signed ? verifyDeliverySignature(delivery, spec, config, retentionMs) : undefined;
+
+  // No read names the event: the topic is unknown, has none (mp-connect), or no accessToken is there to make it.
+  const signatureOnly =
+    spec === undefined || spec.confirmedBy === 'signature' || config.accessToken === undefined;
+  if (signature === undefined) {
+    if (config.requireSignature) {
+      reject(
+        'UNVERIFIABLE_DELIVERY',
+        `requireSignature is on and this ${delivery.channel} delivery carries no verifiable signature (IPN never does): send Webhooks, or turn requireSignature off and configure accessToken`,
+      );
+    }
+    if (signatureOnly) reject('UNVERIFIABLE_DELIVERY', unsignedSignatureOnlyMessage(delivery, spec, config));
+  } else if (signatureOnly && !signature.fresh) {
+    // Nothing is read to confirm it: refuse a signature older than the store's memory of used signatures.
+    expired(config.now() - signatureTimeMs(signature.ts), retentionMs, 'retention of used signatures');
+  }
+
   const { resourceId, parentResourceId } = delivery;
   const path =
     resourceId === undefined
@@ -71,53 +167,18 @@ export function planVerification(
           resourceId: encodeURIComponent(resourceId),
           parentResourceId: parentResourceId === undefined ? undefined : encodeURIComponent(parentResourceId),
         });
+  if (
+    spec !== undefined &&
+    (resourceId === undefined || (spec.resourcePath !== undefined && path === undefined))
+  ) {
+    // Mercado Pago resends a 400: a body that did not arrive whole gets another chance.
+    reject(
+      'INVALID_DELIVERY',
+      `not a Mercado Pago delivery: a ${delivery.topic} delivery names its resource, and this one names none (is the body JSON?)`,
+    );
+  }
   const readPath = config.accessToken === undefined ? undefined : path;
-  const canRead = readPath !== undefined;
-  // IPN cannot be signed (reference 1.3); topics whose signing is undocumented are checked when they carry one.
-  const signed =
-    config.secrets.length > 0 &&
-    delivery.channel !== 'ipn' &&
-    (delivery.signatureHeader !== undefined || spec?.signatureOptional !== true);
-  if (signed) {
-    const parsed = parseSignatureHeader(delivery.signatureHeader);
-    if (parsed === 'missing')
-      reject('SIGNATURE_MISSING', 'the delivery has no x-signature header while `secret` is configured');
-    if (parsed === 'no-ts') reject('SIGNATURE_MALFORMED', 'x-signature has no numeric ts=');
-    if (parsed === 'no-supported-hash') reject('SIGNATURE_MALFORMED', 'x-signature has no v1= hash');
-    const parts = { dataId: delivery.signedDataId, requestId: delivery.requestId };
-    const match = verifySignature(parsed, parts, config.secrets);
-    if (match === undefined)
-      reject('SIGNATURE_MISMATCH', mismatchMessage(diagnoseSignatureMismatch(parsed, parts, config.secrets)));
-    debug('signature verified with secret #%d, data.id %s', match.secretIndex, match.idCasing);
-    const ageMs = config.now() - signatureTimeMs(parsed.ts);
-    const toleranceMs = (config.toleranceSeconds ?? Infinity) * 1000;
-    if (Math.abs(ageMs) > toleranceMs) expired(ageMs, toleranceMs, 'toleranceSeconds window');
-    // Nothing is read to confirm a signature-only delivery: refuse one older than the store's memory of signatures.
-    if (!canRead && ageMs > retentionMs) expired(ageMs, retentionMs, 'dedup retention');
-    return {
-      spec,
-      signature: { ...match, ts: parsed.ts },
-      readPath,
-      verifiedBy: canRead ? 'signature+api' : 'signature',
-    };
-  }
-  if (config.requireSignature) {
-    reject(
-      'UNVERIFIABLE_DELIVERY',
-      `requireSignature is on and this ${delivery.channel} delivery carries no verifiable signature (IPN never does): send Webhooks, or turn requireSignature off and configure accessToken`,
-    );
-  }
-  if (config.accessToken === undefined) {
-    reject(
-      'UNVERIFIABLE_DELIVERY',
-      `this ${delivery.channel} delivery is not signed and no accessToken is configured to confirm it by reading the resource: configure accessToken`,
-    );
-  }
-  if (readPath === undefined) {
-    reject(
-      'UNVERIFIABLE_DELIVERY',
-      `an unsigned delivery of topic ${delivery.topic} cannot be confirmed: ${spec === undefined || spec.resourcePath === undefined ? 'there is no API read for it' : 'it names no resource to read'}; configure Webhooks with a secret`,
-    );
-  }
-  return { spec, signature: undefined, readPath, verifiedBy: 'api' };
+  let verifiedBy: VerifiedBy = 'api';
+  if (signature !== undefined) verifiedBy = readPath === undefined ? 'signature' : 'signature+api';
+  return { spec, signature, readPath, signatureOnly, verifiedBy };
 }

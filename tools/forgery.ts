@@ -2,6 +2,8 @@
 // wrong, truncated and neighbouring secrets; the data.id casing rule aimed at another id; replays of a used
 // signature with another type or body). runForgeryInProcess() drives a million of them through the router without
 // sockets; runForgeryOverHttp() sends a sample over loopback HTTP. Both count how many were accepted (must be 0).
+// A replay carries a genuine signature: on a topic named by the read it may make a read, but only of the signed
+// data.id (the type only picks the read), so replays are counted apart from forgeries.
 import { randomUUID } from 'node:crypto';
 import { mercadoPagoNotifications, signNotification } from '../src/index.js';
 import { createMemoryStore } from '../src/store/memory.js';
@@ -235,19 +237,28 @@ function urlOf(forgery: Forgery, path = '/webhooks'): string {
   return `${path}?data.id=${encodeURIComponent(forgery.dataId)}&type=${encodeURIComponent(forgery.type)}`;
 }
 
+/** Whether a forgery reuses the genuine signature unchanged (with another type or body). */
+export function isReplay(kind: ForgeryKind): boolean {
+  return kind === 'replay-other-type' || kind === 'replay-other-body';
+}
+
 /** Figures of a forgery run. */
 export interface ForgeryFigures {
   attempts: number;
   /** Forgeries that ran a listener, or were answered 2xx other than as a replay of a used signature (must be 0). */
   accepted: number;
-  /** API reads the forgeries caused (must be 0: nothing is read before the signature holds). */
+  /** API reads the forgeries other than replays caused (must be 0: nothing is read before the signature holds). */
   apiReadsByForgeries: number;
+  /** API reads replays caused: the type picked a read of the signed data.id under another topic's path. */
+  apiReadsByReplays: number;
+  /** Of those, reads of anything but the signed data.id (must be 0: the unsigned body never picks the resource). */
+  replayReadsOfOtherIds: number;
   byKind: Partial<Record<ForgeryKind, number>>;
   byStatus: Record<string, number>;
   genuine: number;
   /** Genuine deliveries whose first copy emitted (0 would mean the harness forged nothing real). */
   genuineEmitted: number;
-  /** Keys forgeries made the store record, as claimed or as processed (must be 0: failures are not cached). */
+  /** Keys forgeries other than replays made the store record, claimed or processed (must be 0). */
   storeWritesByForgeries: number;
   ms: number;
   /** Resident set and heap in MiB: at the start (in process: after the first round), and at the end. */
@@ -279,6 +290,8 @@ function emptyFigures(): ForgeryFigures {
     attempts: 0,
     accepted: 0,
     apiReadsByForgeries: 0,
+    apiReadsByReplays: 0,
+    replayReadsOfOtherIds: 0,
     byKind: {},
     byStatus: {},
     genuine: 0,
@@ -293,8 +306,14 @@ function count(figures: ForgeryFigures, forgery: Forgery, status: number, listen
   figures.attempts++;
   figures.byKind[forgery.kind] = (figures.byKind[forgery.kind] ?? 0) + 1;
   figures.byStatus[status] = (figures.byStatus[status] ?? 0) + 1;
-  const replay = forgery.kind === 'replay-other-type' || forgery.kind === 'replay-other-body';
-  if (listenerRuns > 0 || (status < 300 && !replay)) figures.accepted++;
+  if (listenerRuns > 0 || (status < 300 && !isReplay(forgery.kind))) figures.accepted++;
+}
+
+/** Counts the API reads of one replay, and those of any id but the signed one. */
+function countReplayReads(figures: ForgeryFigures, genuine: GenuineDelivery, paths: readonly string[]): void {
+  figures.apiReadsByReplays += paths.length;
+  const signed = `/${encodeURIComponent(genuine.dataId)}`;
+  figures.replayReadsOfOtherIds += paths.filter((path) => !path.endsWith(signed)).length;
 }
 
 /** The payment ids the genuine deliveries are about, in turn. */
@@ -335,15 +354,23 @@ export async function runForgeryInProcess(minAttempts: number): Promise<ForgeryF
       if (status !== 200) throw new Error(`the genuine delivery was answered ${status}`);
       figures.genuine++;
       if (listenerRuns > runsBefore) figures.genuineEmitted++;
-      const readsBefore = api.requests.length;
-      const writesBefore = writes();
       for (const forgery of forgeriesOf(genuine)) {
         const runs = listenerRuns;
+        const readsBefore = api.requests.length;
+        const writesBefore = writes();
         const answer = await invokeRouter(mp, urlOf(forgery), forgery.headers, forgery.body);
         count(figures, forgery, answer, listenerRuns - runs);
+        if (isReplay(forgery.kind)) {
+          countReplayReads(
+            figures,
+            genuine,
+            api.requests.slice(readsBefore).map((r) => r.path),
+          );
+        } else {
+          figures.apiReadsByForgeries += api.requests.length - readsBefore;
+          figures.storeWritesByForgeries += writes() - writesBefore;
+        }
       }
-      figures.apiReadsByForgeries += api.requests.length - readsBefore;
-      figures.storeWritesByForgeries += writes() - writesBefore;
       // Memory is measured from the end of the first round, once the router and the caches are warm.
       if (figures.genuine === 1) figures.memory.before = memoryMiB();
     }
@@ -385,7 +412,8 @@ export async function runForgeryOverHttp(genuineCount: number): Promise<ForgeryF
       figures.genuine++;
       if (listenerRuns > runsBefore) figures.genuineEmitted++;
       const readsBefore = target.api.requests.length;
-      const list = [...forgeriesOf(genuine)];
+      const all = [...forgeriesOf(genuine)];
+      const list = all.filter((forgery) => !isReplay(forgery.kind));
       // Sixteen at a time: concurrent forgeries must not get through a race either.
       for (let i = 0; i < list.length; i += 16) {
         const slice = list.slice(i, i + 16);
@@ -396,6 +424,18 @@ export async function runForgeryOverHttp(genuineCount: number): Promise<ForgeryF
         );
       }
       figures.apiReadsByForgeries += target.api.requests.length - readsBefore;
+      // Replays one at a time, so that each read is theirs.
+      for (const replay of all.filter((forgery) => isReplay(forgery.kind))) {
+        const runs = listenerRuns;
+        const before = target.api.requests.length;
+        const answer = await client.send(toWire(replay));
+        count(figures, replay, answer.status, listenerRuns - runs);
+        countReplayReads(
+          figures,
+          genuine,
+          target.api.requests.slice(before).map((r) => r.path),
+        );
+      }
     }
   } finally {
     client.close();

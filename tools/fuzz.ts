@@ -23,6 +23,9 @@ function printForgery(title: string, figures: ForgeryFigures): void {
   console.log(`  API reads by forgeries   ${figures.apiReadsByForgeries}`);
   console.log(`  store writes by forgeries ${figures.storeWritesByForgeries}`);
   console.log(
+    `  API reads by replays     ${figures.apiReadsByReplays} (of another id than the signed one: ${figures.replayReadsOfOtherIds})`,
+  );
+  console.log(
     `  genuine deliveries       ${figures.genuine} (${figures.genuineEmitted} emitted a new event)`,
   );
   console.log(`  answers                  ${JSON.stringify(figures.byStatus)}`);
@@ -54,7 +57,12 @@ printForgery('forgery attempts in process (the real router, without sockets)', i
 const overHttp = await runForgeryOverHttp(Number(values['http-genuine']));
 printForgery('forgery attempts over loopback HTTP', overHttp);
 const accepted = inProcess.accepted + overHttp.accepted;
-const leaks = inProcess.apiReadsByForgeries + overHttp.apiReadsByForgeries + inProcess.storeWritesByForgeries;
+const leaks =
+  inProcess.apiReadsByForgeries +
+  overHttp.apiReadsByForgeries +
+  inProcess.storeWritesByForgeries +
+  inProcess.replayReadsOfOtherIds +
+  overHttp.replayReadsOfOtherIds;
 console.log(
   `\nforgeries accepted: ${accepted} of ${(inProcess.attempts + overHttp.attempts).toLocaleString('en')}`,
 );

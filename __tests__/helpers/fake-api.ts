@@ -1,4 +1,8 @@
-import { startFakeMercadoPagoApi, type FakeMercadoPagoApi } from '../../src/testing/fake-api.js';
+import {
+  startFakeMercadoPagoApi,
+  type FakeMercadoPagoApi,
+  type FakeMercadoPagoApiOptions,
+} from '../../src/testing/fake-api.js';
 import type { MercadoPagoNotificationsOptions } from '../../src/index.js';
 import { FIXTURE_SECRET } from './fixtures.js';
 
@@ -11,6 +15,11 @@ export const TOKEN = 'APP_USR-test-token';
  * inside tests and hooks.
  */
 export function useFakeApi(...extraTokens: string[]): FakeMercadoPagoApi {
+  return useFakeApiWith({ accessTokens: [TOKEN, ...extraTokens] });
+}
+
+/** Like {@link useFakeApi}, with the fake's own options (`accessTokens`, `accounts`, ...). */
+export function useFakeApiWith(options: FakeMercadoPagoApiOptions): FakeMercadoPagoApi {
   let started: FakeMercadoPagoApi | undefined;
   const running = (): FakeMercadoPagoApi => {
     if (started === undefined)
@@ -18,7 +27,7 @@ export function useFakeApi(...extraTokens: string[]): FakeMercadoPagoApi {
     return started;
   };
   beforeAll(async () => {
-    started = await startFakeMercadoPagoApi({ accessTokens: [TOKEN, ...extraTokens] });
+    started = await startFakeMercadoPagoApi(options);
   });
   afterAll(() => started?.close());
   beforeEach(() => running().reset());
@@ -32,6 +41,7 @@ export function useFakeApi(...extraTokens: string[]): FakeMercadoPagoApi {
     set: (path, resource) => running().set(path, resource),
     remove: (path) => running().remove(path),
     fail: (path, ...faults) => running().fail(path, ...faults),
+    revoke: (token) => running().revoke(token),
     readsOf: (path) => running().readsOf(path),
     reset: () => running().reset(),
     close: () => running().close(),

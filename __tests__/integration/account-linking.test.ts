@@ -107,13 +107,13 @@ describe('account linking (mp-connect)', () => {
       expect(events).toEqual([]);
     });
 
-    it('responds 401 UNVERIFIABLE_DELIVERY when only accessToken is configured: there is no read to confirm it', async () => {
+    it('responds 401 UNVERIFIABLE_DELIVERY when only accessToken is configured: no read confirms it', async () => {
       const { app, events, errors } = appFor({ secret: undefined });
       expect(answerOf(await send(app, linking('application.deauthorized')))).toEqual([
         401,
         'UNVERIFIABLE_DELIVERY',
       ]);
-      expect(errors[0]?.error.message).toContain('there is no API read for it');
+      expect(errors[0]?.error.message).toContain('emitted only on a verified signature; configure `secret`');
       expect(events).toEqual([]);
       expect(api.requests).toEqual([]);
     });
@@ -150,7 +150,7 @@ describe('account linking (mp-connect)', () => {
       expect(events.map((e) => [e.name, e.resourceId])).toEqual([['application.authorized', SELLER]]);
     });
 
-    it('emits nothing when a processed mp-connect signature is replayed with type=payment', async () => {
+    it('lets a processed mp-connect signature replayed with type=payment name only the true state of the signed id', async () => {
       api.set('/v1/payments/123456', { ...PAYMENT, id: 123456 });
       const { app, events } = appFor();
       const genuine = linking('application.deauthorized');
@@ -160,8 +160,12 @@ describe('account linking (mp-connect)', () => {
         data: { id: '123456' },
       });
       expect(answerOf(await send(app, replay))).toEqual([200, undefined]);
-      expect(events.map((e) => e.name)).toEqual(['application.deauthorized']);
-      expect(api.requests).toEqual([]);
+      // The type chose a read; the API's answer about the signed data.id named the event.
+      expect(events.map((e) => [e.name, e.resourceId])).toEqual([
+        ['application.deauthorized', SELLER],
+        ['payment.approved', '123456'],
+      ]);
+      expect(api.readsOf('/v1/payments/123456')).toBe(1);
     });
 
     it('emits no application event when a processed payment signature is replayed as mp-connect', async () => {

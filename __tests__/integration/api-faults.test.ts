@@ -203,12 +203,13 @@ describe('API 404, 401 and signature failures', () => {
   );
 
   it.concurrent(
-    'responds 502 API_UNAUTHORIZED after a single read when the API refuses the token, without echoing it',
+    'responds 404 RESOURCE_NOT_FOUND, reporting API_UNAUTHORIZED, after a single read when the API refuses the token, without echoing it',
     async () => {
-      const { api, app, events } = await scenario({ accessToken: 'APP_USR-revoked-token' });
+      const { api, app, events, errors } = await scenario({ accessToken: 'APP_USR-revoked-token' });
       const path = storePayment(api, '7004');
       const res = await send(app, paymentWebhook('7004'));
-      expect(answerOf(res)).toEqual([502, 'API_UNAUTHORIZED']);
+      expect(answerOf(res)).toEqual([404, 'RESOURCE_NOT_FOUND']);
+      expect(errors.map((e) => e.error.code)).toEqual(['API_UNAUTHORIZED']);
       expect(res.text).not.toContain('APP_USR-revoked-token');
       expect(events).toHaveLength(0);
       expect(api.readsOf(path)).toBe(1);

@@ -48,12 +48,18 @@ const unsignedWalletConnect = (): OutgoingDelivery => ({
 });
 
 describe('requireSignature: true', () => {
-  it('responds 401 UNVERIFIABLE_DELIVERY to an IPN with a message that says what to configure, and reads nothing', async () => {
-    const { app, events } = appFor({ secret: FIXTURE_SECRET, accessToken: TOKEN, requireSignature: true });
+  it('responds 401 UNVERIFIABLE_DELIVERY to an IPN, tells onError what to configure, and reads nothing', async () => {
+    const { app, events, errors } = appFor({
+      secret: FIXTURE_SECRET,
+      accessToken: TOKEN,
+      requireSignature: true,
+    });
     const res = await send(app, ipnDelivery('payment', PAYMENT_ID)).expect(401);
     expect(res.body.error.code).toBe('UNVERIFIABLE_DELIVERY');
-    expect(res.body.error.message).toMatch(/requireSignature/);
-    expect(res.body.error.message).toMatch(/Webhooks|signature/);
+    // The sender learns nothing of the configuration; onError gets the diagnosis.
+    expect(res.body.error.message).not.toMatch(/requireSignature/);
+    expect(errors[0]?.error.message).toMatch(/requireSignature/);
+    expect(errors[0]?.error.message).toMatch(/Webhooks|signature/);
     expect(events).toEqual([]);
     expect(api.requests).toHaveLength(0);
   });
@@ -86,12 +92,13 @@ describe('no accessToken (secret only)', () => {
     ['an IPN', () => ipnDelivery('payment', PAYMENT_ID)],
     ['an unsigned Wallet Connect delivery', unsignedWalletConnect],
   ])(
-    'responds 401 UNVERIFIABLE_DELIVERY to %s with a message that names accessToken',
+    'responds 401 UNVERIFIABLE_DELIVERY to %s and tells onError (not the sender) to configure accessToken',
     async (_label, build) => {
-      const { app, events } = appFor({ secret: FIXTURE_SECRET });
+      const { app, events, errors } = appFor({ secret: FIXTURE_SECRET });
       const res = await send(app, build()).expect(401);
       expect(res.body.error.code).toBe('UNVERIFIABLE_DELIVERY');
-      expect(res.body.error.message).toMatch(/accessToken/);
+      expect(res.body.error.message).not.toMatch(/accessToken/);
+      expect(errors[0]?.error.message).toMatch(/configure `accessToken`/);
       expect(events).toEqual([]);
       expect(api.requests).toHaveLength(0);
     },
@@ -222,7 +229,7 @@ describe('accessToken resolver', () => {
     expect(calls[0]).toMatchObject({ topic: 'payment', resourceId: PAYMENT_ID });
   });
 
-  it('is not called for a forged delivery nor for a topic with nothing to read', async () => {
+  it('is not called for a forged delivery', async () => {
     let calls = 0;
     const { app, events } = appFor({
       secret: FIXTURE_SECRET,
@@ -232,34 +239,55 @@ describe('accessToken resolver', () => {
       },
     });
     await send(app, signedPayment({ secret: 'not-the-secret' })).expect(401);
-    await send(
-      app,
-      signedWebhook({ secret: FIXTURE_SECRET, dataId: '123456', type: 'mp-connect', ts: NOW_S - 10 }),
-    ).expect(200);
     expect(calls).toBe(0);
-    expect(events.map((e) => e.name)).toEqual(['application.authorized']);
+    expect(events).toEqual([]);
+  });
+
+  it("is asked for the seller's own token of an account-linking event, to confirm it", async () => {
+    const calls: AccessTokenContext[] = [];
+    const { app, events } = appFor({
+      secret: FIXTURE_SECRET,
+      accessToken: (context) => {
+        calls.push(context);
+        return TOKEN;
+      },
+    });
+    const linking = signedWebhook({
+      secret: FIXTURE_SECRET,
+      dataId: '123456',
+      type: 'mp-connect',
+      ts: NOW_S - 10,
+      body: { action: 'application.authorized', type: 'mp-connect', user_id: 42, data: { id: '123456' } },
+    });
+    await send(app, linking).expect(200);
+    expect(calls).toEqual([{ userId: '42', topic: 'mp-connect', resourceId: '42' }]);
+    // The fake API knows no account for TOKEN: GET /users/me cannot tell, the event rests on the signature.
+    expect(events.map((e) => [e.name, e.verifiedBy])).toEqual([['application.authorized', 'signature']]);
+    expect(new Set(api.requests.map((r) => r.path))).toEqual(new Set(['/users/me']));
   });
 });
 
 describe('token failures', () => {
-  it('responds 502 API_UNAUTHORIZED when the API refuses the token, without retrying or emitting', async () => {
+  it('responds 404 RESOURCE_NOT_FOUND and reports API_UNAUTHORIZED when the API refuses the token, without retrying or emitting', async () => {
     const refused = 'APP_USR-revoked-token-9999999999999999';
     const { app, events, errors } = appFor({ secret: FIXTURE_SECRET, accessToken: refused });
-    const res = await send(app, signedPayment()).expect(502);
-    expect(res.body).toEqual({ error: { code: 'API_UNAUTHORIZED', message: expect.any(String) } });
+    const res = await send(app, signedPayment()).expect(404);
+    // A sender cannot tell a refused token from an unknown resource.
+    expect(res.body).toEqual({ error: { code: 'RESOURCE_NOT_FOUND', message: expect.any(String) } });
     expect(res.text).not.toContain(refused);
     expect(api.requests.map((r) => [r.path, r.status])).toEqual([[PAYMENT_PATH, 401]]);
     expect(events).toEqual([]);
     expect(errors.map((e) => e.error.code)).toEqual(['API_UNAUTHORIZED']);
   });
 
-  it('responds 502 API_UNAUTHORIZED when a resolver returns a token the API refuses', async () => {
-    const { app, events } = appFor({
+  it('responds 404 RESOURCE_NOT_FOUND and reports API_UNAUTHORIZED when a resolver returns a token the API refuses', async () => {
+    const { app, events, errors } = appFor({
       secret: FIXTURE_SECRET,
       accessToken: async () => 'APP_USR-wrong-seller-token',
     });
-    const res = await send(app, ipnDelivery('payment', PAYMENT_ID)).expect(502);
-    expect(res.body.error.code).toBe('API_UNAUTHORIZED');
+    const res = await send(app, ipnDelivery('payment', PAYMENT_ID)).expect(404);
+    expect(res.body.error.code).toBe('RESOURCE_NOT_FOUND');
+    expect(errors.map((e) => e.error.code)).toEqual(['API_UNAUTHORIZED']);
     expect(res.text).not.toContain('APP_USR-wrong-seller-token');
     expect(events).toEqual([]);
   });
@@ -281,11 +309,12 @@ describe('token failures', () => {
     ['returns an empty string', () => ''],
     ['returns a non-string', () => 42 as unknown as string],
   ])(
-    'responds 500 ACCESS_TOKEN_UNAVAILABLE when the resolver %s, leaking no token and reading nothing',
+    'responds 404 RESOURCE_NOT_FOUND and reports ACCESS_TOKEN_UNAVAILABLE when the resolver %s, leaking no token and reading nothing',
     async (_label, resolver) => {
       const { app, events, errors } = appFor({ secret: FIXTURE_SECRET, accessToken: resolver });
-      const res = await send(app, signedPayment()).expect(500);
-      expect(res.body).toEqual({ error: { code: 'ACCESS_TOKEN_UNAVAILABLE', message: expect.any(String) } });
+      const res = await send(app, signedPayment()).expect(404);
+      // The same answer as for a resource nobody can read: a sender cannot list the app's sellers.
+      expect(res.body).toEqual({ error: { code: 'RESOURCE_NOT_FOUND', message: expect.any(String) } });
       expect(res.text).not.toContain(LEAKY);
       expect(res.text).not.toContain('vault');
       expect(res.text).not.toContain(FIXTURE_SECRET);
@@ -306,7 +335,7 @@ describe('token failures', () => {
       },
     });
     const delivery = signedPayment();
-    await send(app, delivery).expect(500);
+    await send(app, delivery).expect(404);
     fail = false;
     await send(app, delivery).expect(200);
     expect(events.map((e) => e.name)).toEqual(['payment.approved']);

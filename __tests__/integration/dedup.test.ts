@@ -50,7 +50,7 @@ function brokenStore(mode: 'throws' | 'rejects'): DeliveryStore {
 // ---- tests ---------------------------------------------------------------------------------------------
 
 describe('delivery dedup', () => {
-  it('answers a resend of a Wallet Connect event (same id and version, new x-request-id) 200 without reading the API', async () => {
+  it('emits once for a Wallet Connect resend signed anew (same body id and version, new x-request-id): the read state is the same', async () => {
     const agreementPath = '/v2/wallet_connect/agreements/aa11bb22cc33dd44ee55ff6600778899';
     api.set(agreementPath, { id: 'aa11bb22cc33dd44ee55ff6600778899', status: 'confirmed_by_user' });
     const { app, events } = createApp(options());
@@ -68,7 +68,8 @@ describe('delivery dedup', () => {
     expect(answerOf(await send(app, copy()))).toEqual([200, undefined]);
     expect(answerOf(await send(app, copy()))).toEqual([200, undefined]);
     expect(events.map((e) => e.name)).toEqual(['agreement.confirmed']);
-    expect(api.readsOf(agreementPath)).toBe(1);
+    // A new signature is a new delivery: it is read, and the state it reports was already emitted.
+    expect(api.readsOf(agreementPath)).toBe(2);
   });
 
   it('answers a resend of the same delivery 200 without reading the API or running listeners', async () => {
@@ -84,14 +85,15 @@ describe('delivery dedup', () => {
     expect(api.readsOf(path)).toBe(1);
   });
 
-  it('answers a resend of the same IPN delivery 200 without reading the API again', async () => {
+  it('answers a resend of the same IPN 200 and emits nothing again: an unsigned copy is deduplicated by its read state', async () => {
     const path = approvedPayment('9002');
     const { app, events } = createApp(options());
     const delivery = ipnDelivery('payment', '9002');
     expect(answerOf(await send(app, delivery))).toEqual([200, undefined]);
     expect(answerOf(await send(app, delivery))).toEqual([200, undefined]);
     expect(events).toHaveLength(1);
-    expect(api.readsOf(path)).toBe(1);
+    // Nothing in an IPN is signed, so nothing in it keys a memory: each copy is read again.
+    expect(api.readsOf(path)).toBe(2);
   });
 
   it('processes the correctly signed delivery after a forged copy with the same request id was refused', async () => {

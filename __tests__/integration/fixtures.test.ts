@@ -78,15 +78,24 @@ interface Read {
 
 /** One fixture's expected outcome, from which each configuration's answer is derived. */
 type Expectation =
-  | (Read & { readonly kind: 'typed'; readonly secrets?: readonly string[] })
+  | (Read & {
+      readonly kind: 'typed';
+      readonly secrets?: readonly string[];
+      /** The event when the delivery is not signed (accessToken only), when the signature picked another. */
+      readonly unsignedName?: EventName;
+    })
   /** A topic with no API read: emitted when its signature verifies, refused unsigned. */
   | { readonly kind: 'signature-only'; readonly name: EventName; readonly resourceId: string }
   /**
-   * A topic answered 200 before verification whose placeholder x-signature no secret produces
-   * (meta.signature_verifiable 'unknown'): with a secret it fails verification after the answer; without one
-   * the read confirms it.
+   * A topic whose read shows the resource exists but not that the event happened (fraud alert, Card Updater):
+   * emitted on its signature, with the resource, and refused unsigned.
    */
-  | (Read & { readonly kind: 'answered-first-placeholder-signature' });
+  | (Read & { readonly kind: 'signature-read' })
+  /**
+   * A topic whose placeholder x-signature no secret produces (meta.signature_verifiable 'unknown'): with a
+   * secret it is refused before any answer; without one the read confirms it.
+   */
+  | (Read & { readonly kind: 'placeholder-signature' });
 
 const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
   'webhook-payment-created': {
@@ -207,15 +216,17 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
     read: resourcePath(agreementConfirmed),
     resource: { ...agreementConfirmed.resource, status: 'cancelled', date_cancelled: '2026-03-12T10:00:00Z' },
   },
+  // Only a signature can say the payment method changed: unsigned, the read names the agreement's state.
   'webhook-wallet-connect-payment-method-updated': {
     kind: 'typed',
     name: 'agreement.payment_method_updated',
+    unsignedName: 'agreement.confirmed',
     resourceId: '22abcd1235ed497f945f755fcaba3c6c',
     read: resourcePath(agreementConfirmed),
     resource: agreementConfirmed.resource,
   },
   'webhook-stop-delivery-op-wh': {
-    kind: 'typed',
+    kind: 'signature-read',
     name: 'fraud_alert.created',
     resourceId: '58980959081',
     read: '/v1/payments/58980959081',
@@ -227,7 +238,7 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
     },
   },
   'webhook-card-updater': {
-    kind: 'typed',
+    kind: 'signature-read',
     name: 'card.updated',
     resourceId: NEW_CARD_ID,
     read: CARD_PATH,
@@ -240,9 +251,9 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
     read: INTENT_PATH,
     resource: intent('FINISHED'),
   },
-  // Answered at once; its placeholder x-signature is checked only when a secret is configured.
+  // Its placeholder x-signature is checked only when a secret is configured.
   'webhook-delivery-mla': {
-    kind: 'answered-first-placeholder-signature',
+    kind: 'placeholder-signature',
     name: 'delivery.updated',
     resourceId: SHIPMENT_ID,
     read: SHIPMENT_PATH,
@@ -312,8 +323,8 @@ function expected(fixture: DeliveryFixture, expectation: Expectation, mode: Mode
         reads: [],
       };
     }
-    case 'answered-first-placeholder-signature': {
-      if (mode !== 'token') return { status: 200, reported: ['SIGNATURE_MISMATCH'], reads: [] };
+    case 'placeholder-signature': {
+      if (mode !== 'token') return { status: 401, code: 'SIGNATURE_MISMATCH', reads: [] };
       const { name, resourceId, read } = expectation;
       return {
         status: 200,
@@ -321,8 +332,14 @@ function expected(fixture: DeliveryFixture, expectation: Expectation, mode: Mode
         reads: [read],
       };
     }
+    case 'signature-read':
     case 'typed': {
-      const { name, resourceId, read } = expectation;
+      // Unsigned (accessToken only), a signature-only event is refused before anything is read.
+      if (mode === 'token' && expectation.kind === 'signature-read')
+        return { status: 401, code: 'UNVERIFIABLE_DELIVERY', reads: [] };
+      const { resourceId, read } = expectation;
+      const name =
+        (mode === 'token' && 'unsignedName' in expectation && expectation.unsignedName) || expectation.name;
       if (mode === 'secret') {
         if (ipn) return { status: 401, code: 'UNVERIFIABLE_DELIVERY', reads: [] };
         const event = {

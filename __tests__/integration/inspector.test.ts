@@ -225,13 +225,16 @@ describe('the event stream', () => {
     const original = paymentWebhook('801');
     await send(app, original).expect(200);
     await send(app, original).expect(200);
-    // Mercado Pago signs neither the type nor the body: the same signature with type=order is a replay.
-    await send(app, { ...original, query: { 'data.id': '801', type: 'order' } }).expect(200);
+    // Mercado Pago signs neither the type nor the body: the same signature on a topic whose event rests on the
+    // signature alone is a replay.
+    await send(app, { ...original, query: { 'data.id': '801', type: 'topic_brand_new_feature_wh' } }).expect(
+      200,
+    );
     const dedups = await Promise.all([1, 2, 3].map((id) => stream.entry((e) => e.id === id)));
     expect(dedups.map((e) => [e.topic, e.dedup, e.events])).toEqual([
       ['payment', 'new', ['payment.approved']],
       ['payment', 'duplicate delivery', []],
-      ['order', 'replayed signature', []],
+      ['topic_brand_new_feature_wh', 'replayed signature', []],
     ]);
   });
 
@@ -376,15 +379,22 @@ describe('the event stream', () => {
     expect(updated.answer).toEqual(answered.answer);
   });
 
-  it('records a fraud alert when it is answered, then updates the row when processing ends', async () => {
-    const { app, events, stream } = await watch();
+  it('records a fraud alert, verified, when it is answered, then updates the row when processing ends', async () => {
     const fixture = loadDelivery('webhook-stop-delivery-op-wh');
+    // Five seconds after it was signed: a fraud alert rests on a fresh signature.
+    const signedAtMs = Number(/ts=(\d+)/.exec(fixture.headers['x-signature'] ?? '')?.[1]) * 1000;
+    const { app, events, stream } = await watch({ now: () => signedAtMs + 5_000 });
     storePayment(api, '58980959081');
     await send(app, fromFixture(fixture)).expect(200);
     const early = await stream.entry((e) => e.answer?.beforeProcessing === true);
     expect(early.topic).toBe('stop_delivery_op_wh');
     expect(early.answer?.status).toBe(200);
-    expect(early.verification).toEqual({ status: 'pending' });
+    // The signature is checked before the answer; the read and the listeners come after it.
+    expect(early.verification).toEqual({
+      status: 'verified',
+      by: 'signature+api',
+      matched: { secret: 1, idCasing: 'as-received' },
+    });
     expect(early.processed).toBeUndefined();
     const done = await stream.entry((e) => e.id === early.id && e.processed !== undefined);
     expect(done).toMatchObject({
@@ -397,21 +407,21 @@ describe('the event stream', () => {
     expect(events.map((e) => e.name)).toEqual(['fraud_alert.created']);
   });
 
-  it('updates a forged fraud alert, answered 200 at once, with the reason its signature was refused', async () => {
+  it('shows a forged fraud alert, refused with 401 before any answer, with the reason its signature was refused', async () => {
     const { app, events, stream } = await watch();
     const forged = signedWebhook({ secret: 'attacker-secret', dataId: '1401', type: 'stop_delivery_op_wh' });
-    await send(app, forged).expect(200);
-    const done = await stream.entry((e) => e.processed !== undefined);
+    await send(app, forged).expect(401);
+    const done = await stream.entry((e) => e.answer !== undefined);
     expect(done).toMatchObject({
       topic: 'stop_delivery_op_wh',
       verification: {
         status: 'failed',
         reason: expect.stringContaining('signature mismatch: tried 1 secret'),
       },
-      answer: { status: 200, beforeProcessing: true },
-      processed: { error: { code: 'SIGNATURE_MISMATCH' } },
+      answer: { status: 401, beforeProcessing: false, error: { code: 'SIGNATURE_MISMATCH' } },
       events: [],
     });
+    expect(done.processed).toBeUndefined();
     expect(events).toEqual([]);
   });
 

@@ -344,7 +344,10 @@ describe('listeners: registration', () => {
 describe('listeners: fraud alerts', () => {
   it('answers a stop_delivery_op_wh fraud alert 200 before its listener finishes, then runs it to the end', async () => {
     api.set('/v1/payments/58980959081', { id: 58980959081, status: 'approved', status_detail: 'accredited' });
-    const { app, mp } = createApp(options({ handlerTimeoutMs: 2_000 }));
+    const fixture = loadDelivery('webhook-stop-delivery-op-wh');
+    // Five seconds after it was signed: a fraud alert rests on a fresh signature.
+    const signedAtMs = Number(/ts=(\d+)/.exec(fixture.headers['x-signature'] ?? '')?.[1]) * 1000;
+    const { app, mp } = createApp(options({ handlerTimeoutMs: 2_000, now: () => signedAtMs + 5_000 }));
     const gate = deferred();
     let received: AnyMercadoPagoEvent | undefined;
     let finished = false;
@@ -354,7 +357,7 @@ describe('listeners: fraud alerts', () => {
       finished = true;
     });
 
-    const res = await send(app, fromFixture(loadDelivery('webhook-stop-delivery-op-wh')));
+    const res = await send(app, fromFixture(fixture));
     expect(answerOf(res)).toEqual([200, undefined]);
     expect(finished).toBe(false);
 
@@ -385,23 +388,20 @@ describe('listeners: fraud alerts', () => {
     expect(errors[0]?.event).toMatchObject({ name: 'fraud_alert.created', resourceId: '4001' });
   });
 
-  it('answers an unsigned delivery_cancellation IPN 200 at once, then emits fraud_alert.created verified by the API', async () => {
+  it('responds 401 UNVERIFIABLE_DELIVERY at once to an unsigned delivery_cancellation IPN, reading nothing and emitting nothing', async () => {
     const path = approvedPayment('4002');
-    api.fail(path, { delayMs: 300 }); // the payment read is slow: the answer must not wait for it
-    const { app, events } = createApp(options());
+    const { app, events, errors } = createApp(options());
     const res = await send(app, ipnDelivery('delivery_cancellation', '4002'));
-    expect(answerOf(res)).toEqual([200, undefined]);
+    expect(answerOf(res)).toEqual([401, 'UNVERIFIABLE_DELIVERY']);
+    expect(errors.map((e) => e.error.code)).toEqual(['UNVERIFIABLE_DELIVERY']);
     expect(events).toHaveLength(0);
-    await waitFor(() => events.length > 0, 'fraud_alert.created');
-    expect(events.map((e) => [e.name, e.resourceId, e.verifiedBy, e.delivery.channel])).toEqual([
-      ['fraud_alert.created', '4002', 'api', 'ipn'],
-    ]);
-    expect(api.readsOf(path)).toBe(1);
+    expect(api.readsOf(path)).toBe(0);
   });
 
-  it('answers an unsigned delivery_cancellation 200 but emits nothing and reports RESOURCE_NOT_FOUND for an unknown payment', async () => {
+  it('answers a signed fraud alert 200 but emits nothing and reports RESOURCE_NOT_FOUND for an unknown payment', async () => {
     const { app, events, errors } = createApp(options());
-    expect(answerOf(await send(app, ipnDelivery('delivery_cancellation', '4003')))).toEqual([200, undefined]);
+    const delivery = signedWebhook({ secret: FIXTURE_SECRET, dataId: '4003', type: 'stop_delivery_op_wh' });
+    expect(answerOf(await send(app, delivery))).toEqual([200, undefined]);
     await waitFor(() => errors.length > 0, 'the failed read to reach onError');
     expect(errors.map((e) => e.error.code)).toEqual(['RESOURCE_NOT_FOUND']);
     expect(events).toHaveLength(0);

@@ -251,19 +251,14 @@ describe('Card Updater', () => {
     },
   );
 
-  it('emits notification.unhandled with isKnownTopic true when the body names no customer to read the card of', async () => {
+  it('responds 400 INVALID_DELIVERY when the body names no customer to read the card of, reading nothing', async () => {
     const { app, events } = appFor();
     const delivery = signedWithoutDataId(
       { type: 'automatic-payments' },
       JSON.stringify({ action: 'card.updated', data: { new_card_id: 1 }, type: 'automatic-payments' }),
     );
-    await send(app, delivery).expect(200);
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({
-      name: 'notification.unhandled',
-      isKnownTopic: true,
-      verifiedBy: 'signature',
-    });
+    expect(answerOf(await send(app, delivery))).toEqual([400, 'INVALID_DELIVERY']);
+    expect(events).toEqual([]);
     expect(api.requests).toEqual([]);
   });
 });
@@ -296,54 +291,65 @@ describe('Mercado Pago Delivery (answered before it is verified)', () => {
     expect(events.map((e) => [e.name, e.verifiedBy])).toEqual([['delivery.updated', 'signature+api']]);
   });
 
-  it('answers 200 to a delivery whose signature does not match, reads nothing, emits nothing and reports SIGNATURE_MISMATCH', async () => {
+  it('responds 401 SIGNATURE_MISMATCH before any answer to a delivery whose signature does not match, reading nothing', async () => {
     api.set(SHIPMENT_PATH, shipment('ready_to_ship'));
     const { app, events, errors } = appFor();
-    expect(answerOf(await send(app, fromFixture(fixture)))).toEqual([200, undefined]);
-    await waitFor(() => errors.length > 0);
+    expect(answerOf(await send(app, fromFixture(fixture)))).toEqual([401, 'SIGNATURE_MISMATCH']);
     expect(errors.map((e) => e.error.code)).toEqual(['SIGNATURE_MISMATCH']);
-    await sleep(50);
     expect(events).toEqual([]);
     expect(api.requests).toEqual([]);
   });
 
-  it.each([
-    ['the order does not exist', {}, 'RESOURCE_NOT_FOUND'],
-    ['no accessToken can read it', { accessToken: undefined }, 'UNVERIFIABLE_DELIVERY'],
-    ['requireSignature refuses unsigned deliveries', { requireSignature: true }, 'UNVERIFIABLE_DELIVERY'],
-  ] as const)('answers 200 but emits nothing and reports %s', async (_t, extra, code) => {
-    const { app, events, errors } = appFor(extra);
+  it('answers 200 but emits nothing and reports RESOURCE_NOT_FOUND when the order does not exist', async () => {
+    const { app, events, errors } = appFor();
     expect(answerOf(await send(app, unsigned()))).toEqual([200, undefined]);
     await waitFor(() => errors.length > 0);
-    expect(errors.map((e) => e.error.code)).toEqual([code]);
+    expect(errors.map((e) => e.error.code)).toEqual(['RESOURCE_NOT_FOUND']);
     expect(events).toEqual([]);
   });
 
-  it('emits one event for a resend of the same notification and a new one for the next notification', async () => {
+  it.each([
+    ['no accessToken can read it', { accessToken: undefined }],
+    ['requireSignature refuses unsigned deliveries', { requireSignature: true }],
+  ] as const)('responds 401 UNVERIFIABLE_DELIVERY at once, reading nothing, when %s', async (_t, extra) => {
+    const { app, events, errors } = appFor(extra);
+    expect(answerOf(await send(app, unsigned()))).toEqual([401, 'UNVERIFIABLE_DELIVERY']);
+    expect(errors.map((e) => e.error.code)).toEqual(['UNVERIFIABLE_DELIVERY']);
+    expect(events).toEqual([]);
+    expect(api.requests).toEqual([]);
+  });
+
+  it('emits once per state of the order, whatever notification ids the unsigned bodies carry', async () => {
     api.set(SHIPMENT_PATH, shipment('ready_to_ship'));
     const { app, events } = appFor();
     await send(app, unsigned()).expect(200);
     await waitFor(() => events.length === 1);
-    await send(app, withHeaders(unsigned(), { 'x-request-id': 'resend-1' })).expect(200); // same _id
-    const next = withBody(unsigned(), { ...(fixture.body as object), _id: 'next-notification' });
-    await send(app, withHeaders(next, { 'x-request-id': 'next-1' })).expect(200);
+    // A resend, and fresh notification ids for an order that did not change: nothing new to say.
+    await send(app, withHeaders(unsigned(), { 'x-request-id': 'resend-1' })).expect(200);
+    for (const id of ['next-notification', 'another-one']) {
+      const copy = withBody(unsigned(), { ...(fixture.body as object), _id: id });
+      await send(app, withHeaders(copy, { 'x-request-id': `${id}-1` })).expect(200);
+    }
+    await waitFor(() => api.readsOf(SHIPMENT_PATH) === 4);
+    // The order moves on: that is a new event.
+    api.set(SHIPMENT_PATH, shipment('delivered'));
+    await send(app, withHeaders(unsigned(), { 'x-request-id': 'moved-1' })).expect(200);
     await waitFor(() => events.length === 2);
     await sleep(50);
-    expect(events.map((e) => e.delivery.id)).toEqual([
-      'f9f08571-1f65-4c46-9e0a-c0f43faas1557e',
-      'next-notification',
+    expect(events.map((e) => (e.resource as { status?: string }).status)).toEqual([
+      'ready_to_ship',
+      'delivered',
     ]);
   });
 });
 
 describe('fraud alerts share the answer-first rule', () => {
-  it('answers a fraud alert with a forged signature 200, reads nothing, emits nothing and reports SIGNATURE_MISMATCH', async () => {
+  it('responds 401 SIGNATURE_MISMATCH at once to a fraud alert with a forged signature, reading nothing', async () => {
     api.set('/v1/payments/4001', { id: 4001, status: 'approved' });
     const { app, events, errors } = appFor();
     const genuine = signedWebhook({ secret: FIXTURE_SECRET, dataId: '4001', type: 'stop_delivery_op_wh' });
     const forged = withHeaders(genuine, { 'x-request-id': 'not-the-signed-one' });
-    expect(answerOf(await send(app, forged))).toEqual([200, undefined]);
-    await waitFor(() => errors.length > 0);
+    expect(answerOf(await send(app, forged))).toEqual([401, 'SIGNATURE_MISMATCH']);
     expect(errors.map((e) => e.error.code)).toEqual(['SIGNATURE_MISMATCH']);
     expect(events).toEqual([]);
     expect(api.requests).toEqual([]);

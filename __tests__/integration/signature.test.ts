@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { signNotification, type MercadoPagoNotificationsOptions } from '../../src/index.js';
 import { createApp } from '../helpers/app.js';
+import { answerOf } from '../helpers/answers.js';
 import {
   fromFixture,
   send,
@@ -397,34 +398,62 @@ describe('a broken signature', () => {
 });
 
 describe('single-use signatures', () => {
-  it.each(['merchant_order', 'order', 'chargebacks', 'stop_delivery_op_wh', 'wallet_connect', 'mp-connect'])(
-    'answers 200, emits nothing and reads nothing when a processed signature is replayed with type=%s',
-    async (type) => {
-      api.set(PAYMENT_PATH, PAYMENT);
-      for (const path of [
-        `/merchant_orders/${PAYMENT_ID}`,
-        `/v1/orders/${PAYMENT_ID}`,
-        `/v1/chargebacks/${PAYMENT_ID}`,
-      ]) {
-        api.set(path, { id: PAYMENT_ID, status: 'opened' });
-      }
-      api.set(`/v2/wallet_connect/agreements/${PAYMENT_ID}`, { id: PAYMENT_ID, status: 'cancelled' });
-      const { app, events } = appFor();
-      const delivery = signedPayment();
-      await send(app, delivery).expect(200);
-      expect(events.map((e) => e.name)).toEqual(['payment.approved']);
-      expect(api.requests).toHaveLength(1);
+  /** The processed genuine payment delivery, and its signature copied onto another type and body. */
+  async function replayedAs(type: string, body: Record<string, unknown> = {}) {
+    api.set(PAYMENT_PATH, PAYMENT);
+    const { app, events } = appFor();
+    const delivery = signedPayment();
+    await send(app, delivery).expect(200);
+    expect(events.map((e) => e.name)).toEqual(['payment.approved']);
+    const replay = withBody(withQuery(delivery, { ...delivery.query, type }), {
+      type,
+      action: `${type}.updated`,
+      data: { id: PAYMENT_ID },
+      id: 'replayed',
+      ...body,
+    });
+    return { app, events, replay };
+  }
 
-      const replay = withBody(withQuery(delivery, { ...delivery.query, type }), {
-        type,
-        action: `${type}.updated`,
-        data: { id: PAYMENT_ID },
-        id: 'replayed',
-      });
+  it.each(['stop_delivery_op_wh', 'mp-connect', 'topic_brand_new_feature_wh'])(
+    'answers 200, emits nothing and reads nothing when a processed signature is replayed as a signature-only type=%s',
+    async (type) => {
+      const { app, events, replay } = await replayedAs(type, { user_id: 424242 });
       await send(app, replay).expect(200);
       await sleep(50); // a fraud alert is answered first and processed after: give it the chance to misbehave
       expect(events.map((e) => e.name)).toEqual(['payment.approved']);
       expect(api.requests).toHaveLength(1);
+    },
+  );
+
+  it.each([
+    ['merchant_order', `/merchant_orders/${PAYMENT_ID}`, 'merchant_order.opened', { status: 'opened' }],
+    ['order', `/v1/orders/${PAYMENT_ID}`, 'order.processed', { status: 'processed' }],
+    [
+      'chargebacks',
+      `/v1/chargebacks/${PAYMENT_ID}`,
+      'chargeback.opened',
+      { documentation_status: 'pending' },
+    ],
+    [
+      'wallet_connect',
+      `/v2/wallet_connect/agreements/${PAYMENT_ID}`,
+      'agreement.cancelled',
+      { status: 'cancelled' },
+    ],
+  ])(
+    'lets a signature replayed with type=%s name only the true state of the resource at the signed data.id, once',
+    async (type, path, name, state) => {
+      api.set(path, { id: PAYMENT_ID, ...state });
+      const { app, events, replay } = await replayedAs(type);
+      await send(app, replay).expect(200);
+      await send(app, withBody(replay, { type, action: 'anything.else', data: { id: '1' } })).expect(200);
+      // The type only chose which read to make: the event is what the API says of the signed id, and only once.
+      expect(events.map((e) => [e.name, e.resourceId, e.verifiedBy])).toEqual([
+        ['payment.approved', PAYMENT_ID, 'signature+api'],
+        [name, PAYMENT_ID, 'signature+api'],
+      ]);
+      expect(api.readsOf(path)).toBe(1);
     },
   );
 
@@ -441,16 +470,11 @@ describe('single-use signatures', () => {
     expect(api.requests).toHaveLength(1);
   });
 
-  it('answers 200 and reads nothing when a body-classified signature is replayed with another resource id in the body', async () => {
-    // Signed without data.id (the manifest has no id part): the chargeback id comes from the unsigned body.
+  it('responds 401 to a signature without data.id on a topic whose genuine deliveries carry one, reading nothing', async () => {
+    // Signed without data.id (the manifest has no id part), as Card Updater, Point and Delivery are: such a
+    // signature vouches for no chargeback, whatever id the unsigned body names.
     api.set('/v1/chargebacks/555', {
       id: '555',
-      date_created: 'a',
-      date_last_updated: 'a',
-      documentation_status: 'pending',
-    });
-    api.set('/v1/chargebacks/556', {
-      id: '556',
       date_created: 'a',
       date_last_updated: 'a',
       documentation_status: 'pending',
@@ -459,20 +483,11 @@ describe('single-use signatures', () => {
       { type: 'topic_chargebacks_wh' },
       JSON.stringify({ actions: ['changed_case_status'], type: 'topic_chargebacks_wh', data: { id: 555 } }),
     );
-    const { app, events } = appFor();
-    await send(app, delivery).expect(200);
-    expect(events.map((e) => [e.name, e.resourceId])).toEqual([['chargeback.opened', '555']]);
-
-    await send(
-      app,
-      withBody(delivery, {
-        actions: ['changed_case_status'],
-        type: 'topic_chargebacks_wh',
-        data: { id: 556 },
-      }),
-    ).expect(200);
-    expect(events).toHaveLength(1);
-    expect(api.readsOf('/v1/chargebacks/556')).toBe(0);
+    const { app, events, errors } = appFor();
+    expect(answerOf(await send(app, delivery))).toEqual([401, 'SIGNATURE_MISMATCH']);
+    expect(errors[0]?.error.message).toContain('the signature covers no data.id');
+    expect(events).toEqual([]);
+    expect(api.requests).toEqual([]);
   });
 
   it('answers 200 and emits nothing when a signature-only Point delivery is replayed with another intent in the body', async () => {

@@ -187,8 +187,11 @@ describe('Wallet Connect', () => {
     ],
   ])('emits the right agreement event for %s (agreement %s)', async (fixture, status, name) => {
     api.set(AGREEMENT_PATH, { ...confirmed, status });
-    const { app, events } = createApp(options());
-    const res = await send(app, fromFixture(loadDelivery(fixture), '/mp/wallet-connect'));
+    const delivery = loadDelivery(fixture);
+    // Five seconds after it was signed: a payment method change rests on a fresh signature.
+    const signedAtMs = Number(/ts=(\d+)/.exec(delivery.headers['x-signature'] ?? '')?.[1]) * 1000;
+    const { app, events } = createApp(options({ now: () => signedAtMs + 5_000 }));
+    const res = await send(app, fromFixture(delivery, '/mp/wallet-connect'));
     expect(answerOf(res)).toEqual([200, undefined]);
     expect(events.map((e) => [e.name, e.resourceId, e.verifiedBy, e.delivery.channel])).toEqual([
       [name, AGREEMENT_ID, 'signature+api', 'wallet_connect'],

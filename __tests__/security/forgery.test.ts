@@ -50,6 +50,7 @@ describe('forgeries of genuine deliveries', () => {
     expect(figures.accepted).toBe(0);
     expect(figures.apiReadsByForgeries).toBe(0);
     expect(figures.storeWritesByForgeries).toBe(0);
+    expect(figures.replayReadsOfOtherIds).toBe(0);
     expect(Object.keys(figures.byKind).sort()).toEqual([...ALL_KINDS].sort());
   }, 60_000);
 
@@ -59,5 +60,6 @@ describe('forgeries of genuine deliveries', () => {
     expect(figures.genuineEmitted).toBe(1);
     expect(figures.accepted).toBe(0);
     expect(figures.apiReadsByForgeries).toBe(0);
+    expect(figures.replayReadsOfOtherIds).toBe(0);
   }, 60_000);
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { MercadoPagoNotificationError } from '../../src/errors.js';
 import { EVENT_NAMES, type EventName } from '../../src/event-names.js';
 import { createEventRegistry } from '../../src/events.js';
+import { createRedactor } from '../../src/redact.js';
 import type { AnyMercadoPagoEvent, ErrorHandler, EventHandler } from '../../src/types.js';
 import { sleep } from '../helpers/timing.js';
 
@@ -56,7 +57,7 @@ const ERRORS_MODULE_PATH = join(REPO_ROOT, 'src', 'errors.ts');
 const ON_ERROR_FAILURES_SCRIPT = `
 const { createEventRegistry } = await import(process.env.EVENTS_MODULE);
 const { MercadoPagoNotificationError } = await import(process.env.ERRORS_MODULE);
-const registry = createEventRegistry();
+const registry = createEventRegistry((text) => text);
 const reported = [];
 registry.onError(() => { throw new Error('onError threw'); });
 registry.onError(async () => { throw new Error('onError rejected'); });
@@ -71,7 +72,7 @@ console.log(JSON.stringify({ failures: failures.map((f) => f.code), reported }))
 
 describe('event registry routing', () => {
   it('calls a listener for its event name only', async () => {
-    const registry = createEventRegistry();
+    const registry = createEventRegistry(createRedactor([]));
     const heard: string[] = [];
     registry.on('payment.approved', (e) => void heard.push(e.name));
     await registry.emit(eventOf('payment.approved'));
@@ -81,7 +82,7 @@ describe('event registry routing', () => {
   });
 
   it('calls a topic listener for every event of the topic and no other', async () => {
-    const registry = createEventRegistry();
+    const registry = createEventRegistry(createRedactor([]));
     const heard: string[] = [];
     registry.on('payment', (e) => void heard.push(e.name));
     for (const name of [
@@ -96,7 +97,7 @@ describe('event registry routing', () => {
   });
 
   it('calls onAny listeners for every event', async () => {
-    const registry = createEventRegistry();
+    const registry = createEventRegistry(createRedactor([]));
     const heard: string[] = [];
     registry.onAny((e) => void heard.push(e.name));
     await registry.emit(eventOf('payment.approved'));
@@ -105,7 +106,7 @@ describe('event registry routing', () => {
   });
 
   it('passes the event object itself to the listener', async () => {
-    const registry = createEventRegistry();
+    const registry = createEventRegistry(createRedactor([]));
     const event = eventOf('chargeback.opened', '233000061680860123');
     let received: unknown;
     registry.on('chargeback.opened', (e) => {
@@ -116,7 +117,7 @@ describe('event registry routing', () => {
   });
 
   it('stops calling a listener removed with off', async () => {
-    const registry = createEventRegistry();
+    const registry = createEventRegistry(createRedactor([]));
     const heard: string[] = [];
     const handler = (e: { name: string }): void => void heard.push(e.name);
     registry.on('payment.approved', handler);
@@ -129,7 +130,7 @@ describe('event registry routing', () => {
   });
 
   it('keeps other listeners when one is removed, and ignores removing an unknown one', async () => {
-    const registry = createEventRegistry();
+    const registry = createEventRegistry(createRedactor([]));
     const heard: string[] = [];
     const first = (): void => void heard.push('first');
     const second = (): void => void heard.push('second');
@@ -142,7 +143,7 @@ describe('event registry routing', () => {
   });
 
   it('runs the listeners of one event concurrently', async () => {
-    const registry = createEventRegistry();
+    const registry = createEventRegistry(createRedactor([]));
     let release!: () => void;
     const gate = new Promise<void>((resolve) => {
       release = resolve;
@@ -162,7 +163,7 @@ describe('event registry routing', () => {
   });
 
   it('waits for async listeners before resolving', async () => {
-    const registry = createEventRegistry();
+    const registry = createEventRegistry(createRedactor([]));
     let done = false;
     registry.on('payment.approved', async () => {
       await sleep(20);
@@ -173,11 +174,13 @@ describe('event registry routing', () => {
   });
 
   it('resolves with no failures when there are no listeners', async () => {
-    await expect(createEventRegistry().emit(eventOf('payment.approved'))).resolves.toEqual([]);
+    await expect(createEventRegistry(createRedactor([])).emit(eventOf('payment.approved'))).resolves.toEqual(
+      [],
+    );
   });
 
   it('accepts every event name and every topic', () => {
-    const registry = createEventRegistry();
+    const registry = createEventRegistry(createRedactor([]));
     for (const name of EVENT_NAMES) {
       expect(() => registry.on(name, () => undefined)).not.toThrow();
       const topic = name.slice(0, name.indexOf('.')) as Parameters<typeof registry.on>[0];
@@ -188,7 +191,10 @@ describe('event registry routing', () => {
 
 describe('event registry argument checks', () => {
   const on = (name: unknown, handler: unknown = () => undefined): void =>
-    createEventRegistry().on(name as EventName, handler as EventHandler<AnyMercadoPagoEvent>);
+    createEventRegistry(createRedactor([])).on(
+      name as EventName,
+      handler as EventHandler<AnyMercadoPagoEvent>,
+    );
 
   it.each([
     ['a misspelled name', 'payment.aproved'],
@@ -225,15 +231,15 @@ describe('event registry argument checks', () => {
     ],
   ])('throws a TypeError when %s gets a handler that is not a function', (method, register) => {
     for (const handler of [undefined, null, 'fn', {}]) {
-      expect(() => register(createEventRegistry(), handler)).toThrow(TypeError);
-      expect(() => register(createEventRegistry(), handler)).toThrow(method);
+      expect(() => register(createEventRegistry(createRedactor([])), handler)).toThrow(TypeError);
+      expect(() => register(createEventRegistry(createRedactor([])), handler)).toThrow(method);
     }
   });
 });
 
 describe('event registry failures', () => {
   it('collects a throwing listener as LISTENER_FAILED with the thrown error as cause', async () => {
-    const registry = createEventRegistry();
+    const registry = createEventRegistry(createRedactor([]));
     const boom = new Error('boom');
     registry.on('payment.approved', () => {
       throw boom;
@@ -250,7 +256,7 @@ describe('event registry failures', () => {
   });
 
   it('collects a rejecting listener and still runs the others', async () => {
-    const registry = createEventRegistry();
+    const registry = createEventRegistry(createRedactor([]));
     const ran: string[] = [];
     registry.on('payment.approved', async () => {
       ran.push('rejecting');
@@ -265,7 +271,7 @@ describe('event registry failures', () => {
   });
 
   it('collects one failure per failing listener', async () => {
-    const registry = createEventRegistry();
+    const registry = createEventRegistry(createRedactor([]));
     registry.on('payment.approved', () => {
       throw new Error('one');
     });
@@ -275,7 +281,7 @@ describe('event registry failures', () => {
   });
 
   it('reports every listener failure to onError together with the event', async () => {
-    const registry = createEventRegistry();
+    const registry = createEventRegistry(createRedactor([]));
     const reported: Array<Parameters<ErrorHandler>> = [];
     registry.onError((error, event) => void reported.push([error, event]));
     registry.on('payment.approved', () => {
@@ -289,7 +295,7 @@ describe('event registry failures', () => {
   });
 
   it('does not call onError when every listener succeeds', async () => {
-    const registry = createEventRegistry();
+    const registry = createEventRegistry(createRedactor([]));
     const reported: unknown[] = [];
     registry.onError((error) => void reported.push(error));
     registry.on('payment.approved', () => undefined);
@@ -305,7 +311,7 @@ describe('event registry failures', () => {
     ['a plain object', { reason: 'x' }, '[object Object]'],
     ['an object that cannot be printed', Object.create(null) as object, 'cannot be printed'],
   ])('wraps a thrown non-Error value (%s) and keeps it as cause', async (_label, thrown, inMessage) => {
-    const registry = createEventRegistry();
+    const registry = createEventRegistry(createRedactor([]));
     registry.on('payment.approved', () => {
       throw thrown;
     });
@@ -316,7 +322,7 @@ describe('event registry failures', () => {
   });
 
   it('survives an onError handler that throws, and still calls the next one', async () => {
-    const registry = createEventRegistry();
+    const registry = createEventRegistry(createRedactor([]));
     const reported: string[] = [];
     registry.onError(() => {
       throw new Error('onError threw');
@@ -330,7 +336,7 @@ describe('event registry failures', () => {
   });
 
   it('still calls the next onError handler when one rejects', async () => {
-    const registry = createEventRegistry();
+    const registry = createEventRegistry(createRedactor([]));
     const reported: string[] = [];
     registry.onError(async () => Promise.reject(new Error('onError rejected')));
     registry.onError((error) => void reported.push(error.code));
@@ -359,7 +365,7 @@ describe('event registry failures', () => {
   });
 
   it('reports an error without an event to onError with event undefined', () => {
-    const registry = createEventRegistry();
+    const registry = createEventRegistry(createRedactor([]));
     const reported: Array<Parameters<ErrorHandler>> = [];
     registry.onError((error, event) => void reported.push([error, event]));
     const error = new MercadoPagoNotificationError('API_TIMEOUT', 'slow');

@@ -1,6 +1,7 @@
 import { parseDelivery } from '../../src/delivery.js';
 import { MercadoPagoNotificationError } from '../../src/errors.js';
 import { createRecorder } from '../../src/inspector/recorder.js';
+import { createRedactor } from '../../src/redact.js';
 import { renderInspectorPage } from '../../src/inspector/page.js';
 import type { InspectorEntry } from '../../src/inspector/trace.js';
 
@@ -20,7 +21,7 @@ function delivery(id: string, requestId = 'req-1') {
 const failed = { ok: false, error: new MercadoPagoNotificationError('INTERNAL_ERROR', 'x') } as const;
 
 function recorder(max = 10) {
-  const created = createRecorder({ max, secrets: [SECRET], now: () => NOW_MS });
+  const created = createRecorder({ max, redact: createRedactor([SECRET]), now: () => NOW_MS });
   const published: InspectorEntry[] = [];
   const unsubscribe = created.subscribe((json) => published.push(JSON.parse(json) as InspectorEntry));
   return { recorder: created, published, unsubscribe };

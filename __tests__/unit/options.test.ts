@@ -2,6 +2,7 @@ import {
   DEFAULT_API_BASE_URL,
   DEFAULT_BODY_LIMIT_BYTES,
   DEFAULT_BODY_TIMEOUT_MS,
+  DEFAULT_ANSWER_FIRST_CONCURRENCY,
   DEFAULT_DEDUP_MAX,
   DEFAULT_DEDUP_TTL_MS,
   DEFAULT_FETCH_TIMEOUT_MS,
@@ -65,6 +66,16 @@ describe('normalizeOptions rejects bad values', () => {
     ['bodyLimitBytes is not an integer', { secret: SECRET, bodyLimitBytes: 10.5 }, '`bodyLimitBytes`'],
     ['bodyTimeoutMs is zero', { secret: SECRET, bodyTimeoutMs: 0 }, '`bodyTimeoutMs`'],
     ['bodyTimeoutMs is a string', { secret: SECRET, bodyTimeoutMs: '5000' }, '`bodyTimeoutMs`'],
+    [
+      'answerFirstConcurrency is zero',
+      { secret: SECRET, answerFirstConcurrency: 0 },
+      '`answerFirstConcurrency`',
+    ],
+    [
+      'answerFirstConcurrency is a fraction',
+      { secret: SECRET, answerFirstConcurrency: 1.5 },
+      '`answerFirstConcurrency`',
+    ],
     ['paths is not an object', { secret: SECRET, paths: '/webhooks' }, '`paths`'],
     ['paths has an unknown key', { secret: SECRET, paths: { payments: '/p' } }, '`paths.payments`'],
     ['a path has no leading slash', { secret: SECRET, paths: { ipn: 'ipn' } }, '`paths.ipn`'],
@@ -164,6 +175,7 @@ describe('normalizeOptions fills the defaults', () => {
     expect(config).toEqual({
       secrets: [SECRET],
       accessToken: undefined,
+      accessTokenPerSeller: false,
       apiBaseUrl: DEFAULT_API_BASE_URL,
       toleranceSeconds: undefined,
       requireSignature: false,
@@ -174,9 +186,11 @@ describe('normalizeOptions fills the defaults', () => {
       paths: ['/webhooks', '/ipn', '/wallet-connect'],
       bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
       bodyTimeoutMs: DEFAULT_BODY_TIMEOUT_MS,
+      answerFirstConcurrency: DEFAULT_ANSWER_FIRST_CONCURRENCY,
       fetch: globalThis.fetch,
       now: Date.now,
       inspector: undefined,
+      redact: expect.any(Function),
     });
   });
 

@@ -218,7 +218,7 @@ describe('signNotification', () => {
   it('produces a header that verifySignature accepts', () => {
     const header = signNotification({ secret: 's', dataId: 'ORD01XYZ', requestId: 'r', ts: '1742505638683' });
     expect(verifySignature(parsed(header), { dataId: 'ORD01XYZ', requestId: 'r' }, ['s'])).toMatchObject({
-      secretIndex: 0,
+      secretNumber: 1,
       idCasing: 'as-received',
     });
   });
@@ -250,7 +250,7 @@ describe('verifySignature with the fixtures', () => {
     const parts = partsOf(fixture);
     const match = verifySignature(signature, parts, [secret ?? '']);
     expect(match).toBeDefined();
-    expect(match?.secretIndex).toBe(0);
+    expect(match?.secretNumber).toBe(1);
     expect(signature.hashes).toContain(match?.hash);
     const dataId = match?.idCasing === 'lowercased' ? parts.dataId?.toLowerCase() : parts.dataId;
     expect(buildManifest({ dataId, requestId: parts.requestId, ts: signature.ts })).toBe(
@@ -298,22 +298,22 @@ describe('verifySignature with the fixtures', () => {
     expect(verifySignature(signature, parts, [FIXTURE_SECRET])).toBeUndefined();
   });
 
-  it('accepts the second secret while rotating and reports secretIndex 1', () => {
+  it('accepts the second secret while rotating and reports secretNumber 2', () => {
     const fixture = loadDelivery('webhook-payment-created');
     const match = verifySignature(parsed(fixture.headers['x-signature'] ?? ''), partsOf(fixture), [
       'old-secret-that-no-longer-signs',
       FIXTURE_SECRET,
     ]);
-    expect(match?.secretIndex).toBe(1);
+    expect(match?.secretNumber).toBe(2);
   });
 
-  it('reports secretIndex 0 when the first secret matches', () => {
+  it('reports secretNumber 1 when the first secret matches', () => {
     const fixture = loadDelivery('webhook-payment-created');
     const match = verifySignature(parsed(fixture.headers['x-signature'] ?? ''), partsOf(fixture), [
       FIXTURE_SECRET,
       'another-secret',
     ]);
-    expect(match?.secretIndex).toBe(0);
+    expect(match?.secretNumber).toBe(1);
   });
 
   it('rejects the test-mode fixture with the production secret alone', () => {
@@ -321,8 +321,8 @@ describe('verifySignature with the fixtures', () => {
     const signature = parsed(fixture.headers['x-signature'] ?? '');
     expect(verifySignature(signature, partsOf(fixture), [FIXTURE_SECRET])).toBeUndefined();
     expect(
-      verifySignature(signature, partsOf(fixture), [FIXTURE_SECRET, FIXTURE_TEST_MODE_SECRET])?.secretIndex,
-    ).toBe(1);
+      verifySignature(signature, partsOf(fixture), [FIXTURE_SECRET, FIXTURE_TEST_MODE_SECRET])?.secretNumber,
+    ).toBe(2);
   });
 
   it('returns undefined when no secret is configured', () => {

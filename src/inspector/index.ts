@@ -36,7 +36,7 @@ export function createInspector(config: NormalizedOptions): Inspector | undefine
     }
     return undefined;
   }
-  const recorder = createRecorder({ max: options.max, secrets: config.secrets, now: config.now });
+  const recorder = createRecorder({ max: options.max, redact: config.redact, now: config.now });
   debug(
     'on: keeping the last %d deliveries%s',
     options.max,

@@ -15,3 +15,14 @@ export function isLoopbackAddress(address: string | undefined): boolean {
   // Every spelling of ::1 (0:0:0:0:0:0:0:1, ::0:1 ...) has only zero groups before a final 1.
   return isIPv6(lower) && /^[0:]*:0*1$/.test(lower);
 }
+
+/** `localhost`, `127.0.0.1` or `[::1]`, with any port: the names a loopback page is opened by. */
+const LOOPBACK_HOST = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?$/i;
+
+/**
+ * Whether a Host header names the loopback interface. A page on another name that reaches a loopback socket is
+ * a DNS-rebinding page (attacker.example resolved to 127.0.0.1), which must not read the inspector.
+ */
+export function isLoopbackHost(host: string | undefined): boolean {
+  return host !== undefined && LOOPBACK_HOST.test(host);
+}

@@ -1,14 +1,12 @@
 import { createTrace, type DeliveryTrace, type InspectorEntry } from './trace.js';
-
-/** Access tokens (`APP_USR-...`, `TEST-...`) and bearer credentials, wherever a message quotes one. */
-const TOKEN_PATTERN = /\b(?:APP_USR|TEST)-[\w-]+|\bBearer\s+[\w.~+/-]+=*/g;
+import type { Redactor } from '../redact.js';
 
 /** Options of {@link createRecorder}. */
 export interface RecorderOptions {
   /** Deliveries kept; the oldest is dropped first. */
   readonly max: number;
-  /** The configured secrets: masked wherever a message or a delivery value repeats one. */
-  readonly secrets: readonly string[];
+  /** Masks secrets and tokens wherever a message or a delivery value repeats one. */
+  readonly redact: Redactor;
   readonly now: () => number;
 }
 
@@ -23,20 +21,10 @@ export interface InspectorRecorder {
   subscribe(listener: (json: string) => void): () => void;
 }
 
-/** Masks secrets and tokens in one string. */
-function createRedactor(secrets: readonly string[]): (text: string) => string {
-  return (text) => {
-    let masked = text;
-    for (const secret of secrets) masked = masked.replaceAll(secret, '[secret]');
-    return masked.replace(TOKEN_PATTERN, '[token]');
-  };
-}
-
 /** A bounded buffer of traced deliveries (insertion-ordered map: the first key is the oldest). */
-export function createRecorder({ max, secrets, now }: RecorderOptions): InspectorRecorder {
+export function createRecorder({ max, redact, now }: RecorderOptions): InspectorRecorder {
   const entries = new Map<number, InspectorEntry>();
   const listeners = new Set<(json: string) => void>();
-  const redact = createRedactor(secrets);
   let lastId = 0;
   // Every string is masked as it is serialized, whichever field it sits in.
   const serialize = (value: unknown): string =>

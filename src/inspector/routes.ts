@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response, Router } from 'express';
-import { isLoopbackAddress } from './loopback.js';
+import { isLoopbackAddress, isLoopbackHost } from './loopback.js';
 import { renderInspectorPage } from './page.js';
 import type { InspectorRecorder } from './recorder.js';
 
@@ -29,19 +29,46 @@ export function mountInspector(
 ): void {
   let streams = 0;
 
-  // The socket's address, not X-Forwarded-For: a header anyone can send must not open the page.
+  function refuse(res: Response, why: string): void {
+    res.status(403).type('text/plain').send(`The Mercado Pago delivery inspector ${why}\n`);
+  }
+
+  // The socket's address, not X-Forwarded-For: a header anyone can send must not open the page. The Host header
+  // too: a DNS-rebinding page reaches a loopback socket under its own name.
   function inspectorAccess(req: Request, res: Response, next: NextFunction): void {
-    if (allowRemote || isLoopbackAddress(req.socket.remoteAddress)) {
+    if (allowRemote) {
       next();
       return;
     }
-    res
-      .status(403)
-      .type('text/plain')
-      .send(
-        'The Mercado Pago delivery inspector answers loopback clients only. ' +
-          'Set `inspector: { allowRemote: true }` to open it to other addresses.\n',
+    if (!isLoopbackAddress(req.socket.remoteAddress)) {
+      refuse(
+        res,
+        'answers loopback clients only. Set `inspector: { allowRemote: true }` to open it to other addresses.',
       );
+      return;
+    }
+    if (!isLoopbackHost(req.headers.host)) {
+      refuse(
+        res,
+        'answers only pages opened as localhost, 127.0.0.1 or [::1]. Set `inspector: { allowRemote: true }` to open it under other names.',
+      );
+      return;
+    }
+    next();
+  }
+
+  /** A browser sends Origin on a cross-origin EventSource: only the inspector's own page may read the stream. */
+  function sameOrigin(req: Request, res: Response, next: NextFunction): void {
+    const origin = req.headers.origin;
+    const host = req.headers.host;
+    if (
+      origin === undefined ||
+      (host !== undefined && [`http://${host}`, `https://${host}`].includes(origin))
+    ) {
+      next();
+      return;
+    }
+    refuse(res, 'event stream is read only by its own page: this request came from another origin.');
   }
 
   function inspectorPage(req: Request, res: Response): void {
@@ -84,5 +111,5 @@ export function mountInspector(
   }
 
   router.get(INSPECTOR_PATH, inspectorAccess, inspectorPage);
-  router.get(`${INSPECTOR_PATH}/events`, inspectorAccess, inspectorEvents);
+  router.get(`${INSPECTOR_PATH}/events`, inspectorAccess, sameOrigin, inspectorEvents);
 }

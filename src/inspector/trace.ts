@@ -138,7 +138,7 @@ function verificationOf(
   const by = plan.verifiedBy;
   const match = plan.signature;
   if (match !== undefined) {
-    return { status: 'verified', by, matched: { secret: match.secretIndex + 1, idCasing: match.idCasing } };
+    return { status: 'verified', by, matched: { secret: match.secretNumber, idCasing: match.idCasing } };
   }
   if (outcome === undefined) return { status: 'pending', by };
   if (error !== undefined && API_READ_CODES.has(error.code)) {

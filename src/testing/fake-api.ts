@@ -51,8 +51,14 @@ export interface FakeMercadoPagoApiOptions {
   resources?: Record<string, unknown>;
   /** Port on 127.0.0.1; 0 picks a free one. @default 0 */
   port?: number;
-  /** When set, only these bearer tokens are accepted; others get 401 `invalid_token`. @default any token */
+  /** When set, only these bearer tokens (and those of `accounts`) are accepted; others get 401 `invalid_token`. @default any token */
   accessTokens?: readonly string[];
+  /**
+   * The account (user id) each token belongs to: `GET /users/me` with one of these tokens answers
+   * `{ id, nickname, site_id }`, as the real API does for a seller's token; these tokens are accepted.
+   * `GET /users/me` with another token answers 404. @default {}
+   */
+  accounts?: Readonly<Record<string, string | number>>;
 }
 
 /** A running fake of the Mercado Pago REST API, returned by {@link startFakeMercadoPagoApi}. */
@@ -65,14 +71,26 @@ export interface FakeMercadoPagoApi {
   remove(path: string): void;
   /** Queues faults for `path`; each later authorized GET of that path consumes one, in order. */
   fail(path: string, ...faults: FakeApiFault[]): void;
+  /** Makes `token` answer 401 from now on, as the real API does once a seller unlinks the application. */
+  revoke(token: string): void;
   /** Every API request received, in order. A live view: it grows as requests arrive. */
   readonly requests: readonly FakeApiRequest[];
   /** How many GETs of `path` arrived, whatever the answer (faulted and unauthorized ones included). */
   readsOf(path: string): number;
-  /** Clears resources (the initial ones too), queued faults and the request log. */
+  /** Clears resources (the initial ones too), queued faults, revocations and the request log. */
   reset(): void;
   /** Stops listening and destroys open sockets, pending delayed answers included. */
   close(): Promise<void>;
+}
+
+/** Where the API says whose a token is. */
+const WHO_AM_I_PATH = '/users/me';
+
+/** The `GET /users/me` answer for `token`, or undefined when the fake knows no account for it. */
+function accountOf(accounts: Readonly<Record<string, string | number>>, token: string): string | undefined {
+  const id = Object.hasOwn(accounts, token) ? accounts[token] : undefined;
+  if (id === undefined) return undefined;
+  return JSON.stringify({ id: Number(id), nickname: `TESTUSER${id}`, site_id: 'MLA' });
 }
 
 /**
@@ -90,7 +108,7 @@ export interface FakeMercadoPagoApi {
 export async function startFakeMercadoPagoApi(
   options: Readonly<FakeMercadoPagoApiOptions> = {},
 ): Promise<FakeMercadoPagoApi> {
-  const { port = 0, accessTokens, resources: initial = {} } = options;
+  const { port = 0, accessTokens, accounts = {}, resources: initial = {} } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new TypeError(`${FAKE_API_PREFIX}: port must be an integer 0..65535, got ${String(port)}`);
   }
@@ -100,7 +118,8 @@ export async function startFakeMercadoPagoApi(
   ) {
     throw new TypeError(`${FAKE_API_PREFIX}: accessTokens must be an array of non-empty strings`);
   }
-  const allowed = accessTokens && new Set<unknown>(accessTokens);
+  const allowed = accessTokens && new Set<unknown>([...accessTokens, ...Object.keys(accounts)]);
+  const revoked = new Set<string>();
   const resources = new Map<string, string>();
   const faults = new Map<string, QueuedFault[]>();
   const requests: FakeApiRequest[] = [];
@@ -119,7 +138,11 @@ export async function startFakeMercadoPagoApi(
     const parsed = list.map(parseFault); // all valid before any is queued
     faults.set(path, [...(faults.get(path) ?? []), ...parsed]);
   }
+  function revoke(token: string): void {
+    revoked.add(token);
+  }
   function reset(): void {
+    revoked.clear();
     resources.clear();
     faults.clear();
     requests.length = 0; // in place: `requests` is a live view
@@ -131,7 +154,7 @@ export async function startFakeMercadoPagoApi(
     const record = (status: number) => requests.push(Object.freeze({ method, path, query, token, status }));
     let answer: Answer;
     let delayMs: number | undefined;
-    if (token === undefined || (allowed !== undefined && !allowed.has(token))) {
+    if (token === undefined || revoked.has(token) || (allowed !== undefined && !allowed.has(token))) {
       answer = buildError(401, 'invalid_token', 'unauthorized');
     } else if (method !== 'GET') {
       answer = buildError(405, `method ${method} not allowed on the fake API`);
@@ -142,7 +165,7 @@ export async function startFakeMercadoPagoApi(
         req.socket.destroy();
         return;
       }
-      const text = resources.get(path);
+      const text = path === WHO_AM_I_PATH ? accountOf(accounts, token) : resources.get(path);
       if (fault !== undefined && 'delayMs' in fault) delayMs = fault.delayMs;
       if (fault !== undefined && 'status' in fault) answer = fault;
       else if (text !== undefined) answer = { status: 200, body: text };
@@ -226,6 +249,7 @@ export async function startFakeMercadoPagoApi(
     set,
     remove,
     fail,
+    revoke,
     requests,
     readsOf: (path) => requests.filter((r) => r.method === 'GET' && r.path === path).length,
     reset,
