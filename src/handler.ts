@@ -147,7 +147,8 @@ export function createDeliveryHandler({
     const recorded: string[] = [];
     let event: AnyMercadoPagoEvent | undefined;
     const settle = async (outcome: Outcome): Promise<Outcome> => {
-      await (outcome.ok ? store.complete([...claimed, ...recorded]) : store.release(claimed));
+      const keys = outcome.ok ? [...claimed, ...recorded] : claimed;
+      if (keys.length > 0) await (outcome.ok ? store.complete(keys) : store.release(keys));
       return outcome;
     };
     try {

@@ -8,7 +8,7 @@ import {
 } from '../../src/index.js';
 import { createApp, type TestApp } from '../helpers/app.js';
 import { answerOf } from '../helpers/answers.js';
-import { paymentWebhook, send, type OutgoingDelivery } from '../helpers/deliveries.js';
+import { ipnDelivery, paymentWebhook, send, type OutgoingDelivery } from '../helpers/deliveries.js';
 import { FIXTURE_SECRET } from '../helpers/fixtures.js';
 import { apiOptions, storePayment, useFakeApi } from '../helpers/fake-api.js';
 import {
@@ -241,6 +241,16 @@ describeWith(
       expect(await cost(signatureOnly, paymentWebhook('9101'))).toEqual([200, 2]);
       expect(await cost(withApi, delivery)).toEqual([200, 3]);
       expect(await cost(withApi, delivery)).toEqual([200, 1]);
+    });
+
+    it('costs 2 for an IPN, which claims nothing before its read, and 1 for its copy of a state already emitted', async () => {
+      const store = redisStore({ client, prefix: testPrefix() });
+      await store.claim(['warm-up']);
+      await store.complete(['warm-up']);
+      const withApi = createApp(apiOptions(api, { store }));
+      storePayment(api, '9102');
+      expect(await cost(withApi, ipnDelivery('payment', '9102'))).toEqual([200, 2]);
+      expect(await cost(withApi, ipnDelivery('payment', '9102'))).toEqual([200, 1]);
     });
   },
 );
