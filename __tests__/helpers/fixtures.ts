@@ -51,3 +51,13 @@ export function loadResource(name: string): ResourceFixture {
 export function resourcePath(fixture: ResourceFixture): string {
   return new URL(fixture.endpoint.replace(/^GET /, '')).pathname;
 }
+
+/**
+ * Five seconds after the fixture was signed, in ms: the fixtures are in the past, and an event that rests on the
+ * signature alone needs a fresh one. Pass it as the router's `now`.
+ */
+export function clockFor(fixture: DeliveryFixture): number {
+  const ts = /ts=(\d+)/i.exec(fixture.headers['x-signature'] ?? '')?.[1];
+  if (ts === undefined) throw new Error('fixture without ts');
+  return (ts.length >= 13 ? Number(ts) : Number(ts) * 1000) + 5_000;
+}

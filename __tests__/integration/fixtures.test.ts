@@ -11,6 +11,7 @@ import { TOKEN, apiOptions, useFakeApi } from '../helpers/fake-api.js';
 import {
   DELIVERY_FIXTURES,
   FIXTURE_SECRET,
+  clockFor,
   FIXTURE_TEST_MODE_SECRET,
   loadDelivery,
   loadResource,
@@ -363,13 +364,6 @@ function optionsFor(fixture: DeliveryFixture, expectation: Expectation, mode: Mo
   if (mode !== 'token') options.secret = secrets;
   if (mode !== 'secret') options.accessToken = TOKEN;
   return options;
-}
-
-/** Five seconds after the fixture's ts: the fixtures are in the past, and signature-only deliveries expire. */
-function clockFor(fixture: DeliveryFixture): number {
-  const ts = /ts=(\d+)/i.exec(fixture.headers['x-signature'] ?? '')?.[1];
-  if (ts === undefined) throw new Error('fixture without ts');
-  return (ts.length >= 13 ? Number(ts) : Number(ts) * 1000) + 5_000;
 }
 
 function routeFor(fixture: DeliveryFixture): string {

@@ -15,7 +15,7 @@ import {
   withHeaders,
 } from '../helpers/deliveries.js';
 import { TOKEN, apiOptions, storePayment, useFakeApi } from '../helpers/fake-api.js';
-import { FIXTURE_SECRET, loadDelivery } from '../helpers/fixtures.js';
+import { FIXTURE_SECRET, clockFor, loadDelivery } from '../helpers/fixtures.js';
 import { listen, openInspectorStream, type InspectorStream, type RunningApp } from '../helpers/inspector.js';
 
 const api = useFakeApi();
@@ -381,9 +381,7 @@ describe('the event stream', () => {
 
   it('records a fraud alert, verified, when it is answered, then updates the row when processing ends', async () => {
     const fixture = loadDelivery('webhook-stop-delivery-op-wh');
-    // Five seconds after it was signed: a fraud alert rests on a fresh signature.
-    const signedAtMs = Number(/ts=(\d+)/.exec(fixture.headers['x-signature'] ?? '')?.[1]) * 1000;
-    const { app, events, stream } = await watch({ now: () => signedAtMs + 5_000 });
+    const { app, events, stream } = await watch({ now: () => clockFor(fixture) });
     storePayment(api, '58980959081');
     await send(app, fromFixture(fixture)).expect(200);
     const early = await stream.entry((e) => e.answer?.beforeProcessing === true);

@@ -3,7 +3,7 @@ import { createApp, type TestApp } from '../helpers/app.js';
 import { answerOf } from '../helpers/answers.js';
 import { fromFixture, ipnDelivery, paymentWebhook, send, signedWebhook } from '../helpers/deliveries.js';
 import { apiOptions, storePayment, useFakeApi } from '../helpers/fake-api.js';
-import { FIXTURE_SECRET, loadDelivery } from '../helpers/fixtures.js';
+import { FIXTURE_SECRET, clockFor, loadDelivery } from '../helpers/fixtures.js';
 import { sleep } from '../helpers/timing.js';
 
 // ---- local helpers -------------------------------------------------------------------------------------
@@ -345,9 +345,7 @@ describe('listeners: fraud alerts', () => {
   it('answers a stop_delivery_op_wh fraud alert 200 before its listener finishes, then runs it to the end', async () => {
     api.set('/v1/payments/58980959081', { id: 58980959081, status: 'approved', status_detail: 'accredited' });
     const fixture = loadDelivery('webhook-stop-delivery-op-wh');
-    // Five seconds after it was signed: a fraud alert rests on a fresh signature.
-    const signedAtMs = Number(/ts=(\d+)/.exec(fixture.headers['x-signature'] ?? '')?.[1]) * 1000;
-    const { app, mp } = createApp(options({ handlerTimeoutMs: 2_000, now: () => signedAtMs + 5_000 }));
+    const { app, mp } = createApp(options({ handlerTimeoutMs: 2_000, now: () => clockFor(fixture) }));
     const gate = deferred();
     let received: AnyMercadoPagoEvent | undefined;
     let finished = false;

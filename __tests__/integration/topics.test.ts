@@ -10,7 +10,7 @@ import {
   type OutgoingDelivery,
 } from '../helpers/deliveries.js';
 import { apiOptions, useFakeApi } from '../helpers/fake-api.js';
-import { FIXTURE_SECRET, loadDelivery, loadResource } from '../helpers/fixtures.js';
+import { FIXTURE_SECRET, clockFor, loadDelivery, loadResource } from '../helpers/fixtures.js';
 
 // ---- local helpers -------------------------------------------------------------------------------------
 
@@ -188,9 +188,7 @@ describe('Wallet Connect', () => {
   ])('emits the right agreement event for %s (agreement %s)', async (fixture, status, name) => {
     api.set(AGREEMENT_PATH, { ...confirmed, status });
     const delivery = loadDelivery(fixture);
-    // Five seconds after it was signed: a payment method change rests on a fresh signature.
-    const signedAtMs = Number(/ts=(\d+)/.exec(delivery.headers['x-signature'] ?? '')?.[1]) * 1000;
-    const { app, events } = createApp(options({ now: () => signedAtMs + 5_000 }));
+    const { app, events } = createApp(options({ now: () => clockFor(delivery) }));
     const res = await send(app, fromFixture(delivery, '/mp/wallet-connect'));
     expect(answerOf(res)).toEqual([200, undefined]);
     expect(events.map((e) => [e.name, e.resourceId, e.verifiedBy, e.delivery.channel])).toEqual([

@@ -7,14 +7,22 @@ import type { AddressInfo } from 'node:net';
 import { format } from 'node:util';
 import createDebug from 'debug';
 import request from 'supertest';
-import { signNotification, type MercadoPagoNotificationsOptions } from '../../src/index.js';
+import type { MercadoPagoNotificationsOptions } from '../../src/index.js';
 import { MAX_API_ANSWER_BYTES } from '../../src/api.js';
 import { createApp, serveOnLoopback, type ServedApp } from '../helpers/app.js';
 import { answerOf } from '../helpers/answers.js';
 import { send, signedWebhook, withBody, withQuery, type OutgoingDelivery } from '../helpers/deliveries.js';
 import { TOKEN, apiOptions, useFakeApiWith } from '../helpers/fake-api.js';
 import { FIXTURE_SECRET } from '../helpers/fixtures.js';
-import { NOW_MS, NOW_S, PAYMENT, PAYMENT_ID, PAYMENT_PATH, signedPayment } from '../helpers/payment.js';
+import {
+  NOW_MS,
+  NOW_S,
+  PAYMENT,
+  PAYMENT_ID,
+  PAYMENT_PATH,
+  signedPayment,
+  signedWithoutDataId,
+} from '../helpers/payment.js';
 import { SHIPMENT_PATH, shipment } from '../helpers/resources.js';
 import { sleep, waitFor } from '../helpers/timing.js';
 
@@ -43,17 +51,23 @@ function unsigned(
 
 /** A genuine delivery signed without data.id, as Point, Card Updater and Delivery are; the attacker copies it. */
 function capturedWithoutDataId(query: Record<string, string>, body: unknown): OutgoingDelivery {
-  const requestId = crypto.randomUUID();
-  return {
-    path: '/mp/webhooks',
-    query,
-    headers: {
-      'content-type': 'application/json',
-      'x-request-id': requestId,
-      'x-signature': signNotification({ secret: FIXTURE_SECRET, requestId, ts: NOW_S - 10 }),
-    },
-    body: JSON.stringify(body),
-  };
+  return signedWithoutDataId(query, JSON.stringify(body));
+}
+
+/** Runs `work` with the package's debug namespaces captured, and returns every line they printed. */
+async function debugLinesOf(namespaces: string, work: () => Promise<void>): Promise<string> {
+  const lines: string[] = [];
+  const { log } = createDebug;
+  const previous = process.env['DEBUG'];
+  createDebug.log = (...args: unknown[]) => void lines.push(format(...args));
+  createDebug.enable(namespaces);
+  try {
+    await work();
+  } finally {
+    createDebug.log = log;
+    createDebug.enable(previous ?? '');
+  }
+  return lines.join('\n');
 }
 
 describe('1. a forged IPN cannot become a fraud alert', () => {
@@ -344,35 +358,26 @@ describe('7. work after an early 200 is bounded', () => {
 
 describe('8. listener errors are masked everywhere the package writes them', () => {
   it('masks secrets and tokens in LISTENER_FAILED and in debug lines, and keeps the original as cause', async () => {
-    const lines: string[] = [];
-    const { log } = createDebug;
-    const previous = process.env['DEBUG'];
-    createDebug.log = (...args: unknown[]) => void lines.push(format(...args));
-    createDebug.enable('mercadopago-notifications:*');
-    try {
-      api.set(PAYMENT_PATH, PAYMENT);
-      const { app, mp, errors } = appFor();
-      const original = new Error(
-        `cannot fulfil with ${FIXTURE_SECRET} and ${TOKEN} (Authorization: Bearer APP_USR-other-999)`,
-      );
-      mp.on('payment.approved', () => {
-        throw original;
-      });
+    api.set(PAYMENT_PATH, PAYMENT);
+    const { app, mp, errors } = appFor();
+    const original = new Error(
+      `cannot fulfil with ${FIXTURE_SECRET} and ${TOKEN} (Authorization: Bearer APP_USR-other-999)`,
+    );
+    mp.on('payment.approved', () => {
+      throw original;
+    });
+    const logged = await debugLinesOf('mercadopago-notifications:*', async () => {
       expect(answerOf(await send(app, signedPayment()))).toEqual([500, 'LISTENER_FAILED']);
-      const failed = errors.find((e) => e.error.code === 'LISTENER_FAILED' && e.error.cause === original);
-      expect(failed?.error.message).toBe(
-        '[mercadopago-notifications] a listener for payment.approved failed: cannot fulfil with [secret] and [token] (Authorization: [token])',
-      );
-      expect(original.message).toContain(FIXTURE_SECRET);
-      const logged = lines.join('\n');
-      expect(logged).toContain('a listener for payment.approved failed');
-      expect(logged).not.toContain(FIXTURE_SECRET);
-      expect(logged).not.toContain(TOKEN);
-      expect(logged).not.toContain('APP_USR-other-999');
-    } finally {
-      createDebug.log = log;
-      createDebug.enable(previous ?? '');
-    }
+    });
+    const failed = errors.find((e) => e.error.code === 'LISTENER_FAILED' && e.error.cause === original);
+    expect(failed?.error.message).toBe(
+      '[mercadopago-notifications] a listener for payment.approved failed: cannot fulfil with [secret] and [token] (Authorization: [token])',
+    );
+    expect(original.message).toContain(FIXTURE_SECRET);
+    expect(logged).toContain('a listener for payment.approved failed');
+    expect(logged).not.toContain(FIXTURE_SECRET);
+    expect(logged).not.toContain(TOKEN);
+    expect(logged).not.toContain('APP_USR-other-999');
   });
 });
 
@@ -476,20 +481,12 @@ describe('10. answers say nothing about the configuration', () => {
   });
 
   it('numbers secrets from 1 in debug lines, as the inspector and the warnings do', async () => {
-    const lines: string[] = [];
-    const { log } = createDebug;
-    const previous = process.env['DEBUG'];
-    createDebug.log = (...args: unknown[]) => void lines.push(format(...args));
-    createDebug.enable('mercadopago-notifications:signature');
-    try {
-      api.set(PAYMENT_PATH, PAYMENT);
-      const { app } = appFor({ secret: ['first-secret', FIXTURE_SECRET] });
+    api.set(PAYMENT_PATH, PAYMENT);
+    const { app } = appFor({ secret: ['first-secret', FIXTURE_SECRET] });
+    const logged = await debugLinesOf('mercadopago-notifications:signature', async () => {
       await send(app, signedPayment()).expect(200);
-      expect(lines.join('\n')).toContain('signature verified with secret #2');
-    } finally {
-      createDebug.log = log;
-      createDebug.enable(previous ?? '');
-    }
+    });
+    expect(logged).toContain('signature verified with secret #2');
   });
 });
 
