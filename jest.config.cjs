@@ -5,6 +5,8 @@ const transform = {
     { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
   ],
 };
+// Package warnings are captured per test: none reaches the output unless a test did not expect it.
+const setupFilesAfterEnv = ['<rootDir>/__tests__/helpers/warnings-setup.ts'];
 const moduleNameMapper = {
   '^(\\.{1,2}/.*)\\.js$': '$1',
   // example/ imports the package by its name, as a user's tests do: resolve it to the sources.
@@ -24,6 +26,7 @@ module.exports = {
       testPathIgnorePatterns: ['/express4-mapping\\.test\\.ts$'],
       transform,
       moduleNameMapper,
+      setupFilesAfterEnv,
     },
     {
       // Express is a peer dependency (4.21+ and 5): the integration suites that exercise routing and body
@@ -39,6 +42,7 @@ module.exports = {
       ],
       transform,
       moduleNameMapper: { ...moduleNameMapper, '^express$': 'express4' },
+      setupFilesAfterEnv,
     },
   ],
   collectCoverageFrom: ['src/**/*.ts'],

@@ -31,6 +31,7 @@ import {
   shipment,
 } from '../helpers/resources.js';
 import { sleep, waitFor } from '../helpers/timing.js';
+import { expectWarnings } from '../helpers/warnings.js';
 
 const api = useFakeApi();
 
@@ -312,6 +313,7 @@ describe('Mercado Pago Delivery (answered before it is verified)', () => {
     ['no accessToken can read it', { accessToken: undefined }, 'UNVERIFIABLE_DELIVERY'],
     ['requireSignature refuses unsigned deliveries', { requireSignature: true }, 'UNVERIFIABLE_DELIVERY'],
   ] as const)('answers 200 but emits nothing and reports %s', async (_t, extra, code) => {
+    if ('accessToken' in extra) expectWarnings('MERCADOPAGO_NOTIFICATIONS_NO_ACCESS_TOKEN');
     const { app, events, errors } = appFor(extra);
     expect(answerOf(await send(app, unsigned()))).toEqual([200, undefined]);
     await waitFor(() => errors.length > 0);

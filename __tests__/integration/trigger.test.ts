@@ -8,8 +8,11 @@ import { createApp, serveOnLoopback, type ServedApp, type TestApp } from '../hel
 import { apiOptions, useFakeApi } from '../helpers/fake-api.js';
 import { FIXTURE_SECRET } from '../helpers/fixtures.js';
 import { waitFor } from '../helpers/timing.js';
+import { expectWarnings } from '../helpers/warnings.js';
 
 const api = useFakeApi();
+// One of the two routers has no accessToken, on purpose.
+expectWarnings('MERCADOPAGO_NOTIFICATIONS_NO_ACCESS_TOKEN');
 /** The router reading the fake API, and one with no accessToken (it emits notification.received). */
 let reading: { test: TestApp; served: ServedApp };
 let notReading: { test: TestApp; served: ServedApp };
