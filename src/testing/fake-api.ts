@@ -48,11 +48,11 @@ export interface FakeMercadoPagoApiOptions {
    * served verbatim as the JSON text (needed for ids above 2^53).
    * @default {}
    */
-  resources?: Record<string, unknown>;
+  resources?: Record<string, unknown> | undefined;
   /** Port on 127.0.0.1; 0 picks a free one. @default 0 */
-  port?: number;
+  port?: number | undefined;
   /** When set, only these bearer tokens are accepted; others get 401 `invalid_token`. @default any token */
-  accessTokens?: readonly string[];
+  accessTokens?: readonly string[] | undefined;
 }
 
 /** A running fake of the Mercado Pago REST API, returned by {@link startFakeMercadoPagoApi}. */

@@ -22,17 +22,17 @@ export interface TriggerEventOptions {
   /** Your endpoint, e.g. `http://127.0.0.1:3000/mercadopago/webhooks`. */
   readonly url: string;
   /** Base URL of the fake API your app reads from. @default 'http://127.0.0.1:3999' */
-  readonly apiUrl?: string;
+  readonly apiUrl?: string | undefined;
   /** The secret signature your app verifies with. */
   readonly secret: string;
   /** The resource id to use. @default a fresh id shaped like the real ones */
-  readonly resourceId?: string;
+  readonly resourceId?: string | undefined;
   /** Also send the IPN copy of each Webhook, with the same x-request-id and ts. @default false */
-  readonly withIpn?: boolean;
+  readonly withIpn?: boolean | undefined;
   /** Send each Webhook a second time, byte for byte, as Mercado Pago's resends. @default false */
-  readonly resend?: boolean;
+  readonly resend?: boolean | undefined;
   /** Called as each step happens, for a progress display. */
-  readonly report?: (entry: TriggerReport) => void;
+  readonly report?: ((entry: TriggerReport) => void) | undefined;
 }
 
 /** One request sent to your endpoint and its answer. */
