@@ -39,6 +39,7 @@ module.exports = {
         '**/integration/body-parsing.test.ts',
         '**/integration/listeners.test.ts',
         '**/integration/express4-mapping.test.ts',
+        '**/integration/methods.test.ts',
       ],
       transform,
       moduleNameMapper: { ...moduleNameMapper, '^express$': 'express4' },
