@@ -1,10 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
+import { freePort } from './processes.js';
 import type { Requirement } from './requirements.js';
 
+export { freePort } from './processes.js';
 export { describeWith, type Requirement } from './requirements.js';
 
 /** The shared Redis every machine of the project runs (HELPERS.md; `.ci/run` starts it). */
@@ -75,16 +76,6 @@ export async function deleteKeys(prefix: string, url = REDIS_URL): Promise<void>
   } finally {
     client.destroy();
   }
-}
-
-/** A port on 127.0.0.1 that nothing listened on a moment ago. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /** A private redis-server for tests that stop, freeze or kill it. */
