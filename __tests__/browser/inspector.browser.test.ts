@@ -94,7 +94,10 @@ describeWith([CHROMIUM], 'delivery inspector in chromium', () => {
 
   it('shows a delivery sent with the CLI after the page loaded, without a reload', async () => {
     const run = await trigger('payment.approved', '4242', FIXTURE_SECRET);
-    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    expect({ code: run.code, stderr: run.stderr }).toEqual({
+      code: 0,
+      stderr: '1 delivery, every answer 2xx\n',
+    });
     const row = rowOf('4242');
     await row.waitFor({ timeout: SHOWS_WITHIN_MS });
     const cells = await row.locator('td').allInnerTexts();
