@@ -1,4 +1,4 @@
-import type { AccessTokenResolver, InspectorOptions, MercadoPagoNotificationsOptions } from './types.js';
+import type { AccessTokenResolver, MercadoPagoNotificationsOptions } from './types.js';
 import type { DeliveryStore } from './store/types.js';
 import { closestName } from './suggest.js';
 
@@ -38,7 +38,8 @@ export interface NormalizedOptions {
   readonly fetch: typeof fetch;
   readonly now: () => number;
   /** The inspector's settings when it was asked for; undefined when it was not. */
-  readonly inspector: Readonly<Required<InspectorOptions>> | undefined;
+  readonly inspector:
+    { readonly allowRemote: boolean; readonly force: boolean; readonly max: number } | undefined;
 }
 
 const OPTION_NAMES = [

@@ -46,7 +46,7 @@ export interface BuildDeliveryOptions {
   /** The id that goes into the signed manifest when it differs from `resourceId` (e.g. lower-cased Orders ids). */
   readonly signedDataId?: string | undefined;
   /** Extra headers; they replace generated ones, and `undefined` removes one. */
-  readonly headers?: Readonly<Record<string, string | undefined>>;
+  readonly headers?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
 /** A delivery ready to send with supertest or fetch: `POST path` with these headers and this exact body. */

@@ -36,7 +36,7 @@ export interface FakeApiRequest {
  * - `'malformed-json'` answers 200 `application/json` with a body that is not JSON.
  */
 export type FakeApiFault =
-  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | { status: number; body?: unknown; headers?: Record<string, string> | undefined }
   | { delayMs: number }
   | 'reset'
   | 'malformed-json';
