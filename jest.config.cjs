@@ -1,3 +1,5 @@
+const { spawnSync } = require('node:child_process');
+
 /** @type {import('jest').Config['transform']} */
 const transform = {
   '^.+\\.ts$': [
@@ -13,6 +15,20 @@ const moduleNameMapper = {
   '^mercadopago-notifications$': '<rootDir>/src/index.ts',
   '^mercadopago-notifications/testing$': '<rootDir>/src/testing/index.ts',
 };
+
+/**
+ * Whether the Redis suites run: CI requires them (REQUIRE_REDIS=1), elsewhere they run when Redis answers on
+ * 127.0.0.1:6379 (__tests__/helpers/redis.ts asks the same way). Where they are skipped, the Redis store's files
+ * get a threshold of their own (none), which takes them out of the global one: code no suite could run there must
+ * not fail `npm test` on a machine with Node.js alone.
+ */
+function redisSuitesRun() {
+  if (process.env.REQUIRE_REDIS === '1') return true;
+  const ping = `const s = require('node:net').connect(6379, '127.0.0.1');
+s.setTimeout(2000, () => process.exit(1)).on('error', () => process.exit(1)).on('connect', () => s.write('PING\\r\\n'));
+s.on('data', (d) => process.exit(String(d).startsWith('+PONG') ? 0 : 1));`;
+  return spawnSync(process.execPath, ['-e', ping], { timeout: 5000 }).status === 0;
+}
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -47,6 +63,9 @@ module.exports = {
     },
   ],
   collectCoverageFrom: ['src/**/*.ts'],
-  coverageThreshold: { global: { statements: 95, branches: 90, functions: 95, lines: 95 } },
+  coverageThreshold: {
+    global: { statements: 95, branches: 90, functions: 95, lines: 95 },
+    ...(redisSuitesRun() ? {} : { './src/store/redis*.ts': {} }),
+  },
   testTimeout: 20000,
 };

@@ -45,20 +45,18 @@ export function parseHttpUrl(value: string, what: string): URL {
  */
 export function networkCause(error: unknown): string {
   // Duck-typed, not instanceof: the error may come from another realm (a test runner's sandbox, a worker).
-  const fields = (
-    value: unknown,
-  ): { name?: unknown; message?: unknown; cause?: unknown; errors?: unknown } =>
-    typeof value === 'object' && value !== null ? value : {};
+  type ErrorFields = { name?: unknown; message?: unknown; code?: unknown; cause?: unknown; errors?: unknown };
+  const fields = (value: unknown): ErrorFields => (typeof value === 'object' && value !== null ? value : {});
   const { name } = fields(error);
   if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${SEND_TIMEOUT_MS / 1000} s`;
   let deepest = error;
   while (fields(deepest).cause !== undefined) deepest = fields(deepest).cause;
-  const { message, errors } = fields(deepest);
+  const { message, code, errors } = fields(deepest);
   if (Array.isArray(errors) && errors.length > 0) {
     return [...new Set(errors.map((inner: unknown) => networkCause(inner)))].join('; ');
   }
   if (typeof message === 'string' && message !== '') return message;
-  return String(deepest);
+  return typeof code === 'string' ? code : String(deepest);
 }
 
 /**
