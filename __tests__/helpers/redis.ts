@@ -31,7 +31,7 @@ export const REDIS: Requirement = {
 };
 
 export const REDIS_SERVER_BINARY: Requirement = {
-  what: 'the redis-server binary',
+  what: 'redis-server on the PATH',
   met: spawnSync('redis-server', ['--version'], { timeout: 5000 }).status === 0,
   requiredBy: 'REQUIRE_REDIS',
   hint: 'Install redis-server (Debian: `apt-get install redis-server`) to run it.',
