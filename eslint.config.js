@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 
 export default defineConfig(
   {
-    ignores: ['dist/', 'coverage/', 'node_modules/', '.pack-test/'],
+    ignores: ['dist/', 'coverage/', 'node_modules/', '.pack-test/', 'test-artifacts/'],
   },
   js.configs.recommended,
   tseslint.configs.strict,

@@ -8,11 +8,11 @@ export interface ExampleAppOptions {
   readonly secret: string | undefined;
   readonly accessToken: string | undefined;
   /** The fake API in demo mode; the real API (the default) otherwise. */
-  readonly apiBaseUrl?: string;
+  readonly apiBaseUrl?: string | undefined;
   /** Where log lines go. */
   readonly log: (line: string) => void;
   /** Mounts the delivery inspector at /mercadopago/_inspector (loopback clients only). @default false */
-  readonly inspector?: boolean;
+  readonly inspector?: boolean | undefined;
 }
 
 /** An Express app with the router mounted at /mercadopago, logging one line per event and per error. */
@@ -21,12 +21,8 @@ export function createExampleApp({ secret, accessToken, apiBaseUrl, log, inspect
   mp: MercadoPagoNotificationsRouter;
 } {
   const app = express();
-  const mp = mercadoPagoNotifications({
-    secret,
-    accessToken,
-    ...(apiBaseUrl === undefined ? {} : { apiBaseUrl }),
-    inspector: inspector ?? false,
-  });
+  // Every option accepts undefined: an unset one takes its default.
+  const mp = mercadoPagoNotifications({ secret, accessToken, apiBaseUrl, inspector });
 
   // Every event, in one line: what happened, to which resource, how it was verified, how it arrived.
   mp.onAny((event) => {

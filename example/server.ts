@@ -1,12 +1,15 @@
 // Example app (`npm run example`). With MP_WEBHOOK_SECRET and MP_ACCESS_TOKEN it serves the real Mercado Pago
 // API's notifications on PORT (default 3000). With neither, it starts the fake API on 127.0.0.1, sends itself a
 // scripted demo of real signed deliveries and keeps serving; `--once` (or EXAMPLE_ONCE=1) exits after the
-// demo, with status 1 when a step did not behave as expected.
+// demo, with status 1 when a step did not behave as expected. SIGINT, SIGTERM or the end of the process that
+// started it (npm, when npm itself gets the SIGTERM) close every server and end the process.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 // The fake Mercado Pago API of this repository (the tests use it too); it is not part of your app.
 import { startFakeMercadoPagoApi } from '../src/testing/fake-api.js';
+// Stops on SIGINT/SIGTERM, and when npm (which starts this through `sh -c`) is gone: see its comment.
+import { waitForStop } from '../src/cli/stop.js';
 import { createExampleApp } from './app.js';
 import { runDemo } from './demo.js';
 
@@ -39,6 +42,29 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
+/** How to close each server still open; undefined once the process was asked to stop. */
+let running: Array<() => Promise<void>> | undefined = [];
+
+/** Registers a server to close when the process is asked to stop (at once if it already was). */
+function closeOnStop(close: () => Promise<void>): void {
+  if (running === undefined) void close();
+  else running.push(close);
+}
+
+/** Closes every open server. */
+function closeAll(): Promise<unknown> {
+  const closing = Promise.all((running ?? []).map((close) => close()));
+  running = undefined;
+  return closing;
+}
+
+/** Closes every server once the process is asked to stop; a second Ctrl-C ends it at once. */
+async function stopWhenAsked(): Promise<void> {
+  const reason = await waitForStop();
+  await closeAll();
+  log(`Stopped (${reason}).`);
+}
+
 /** Real credentials: the default apiBaseUrl (https://api.mercadopago.com), every interface, PORT or 3000. */
 async function serveRealApi(secret: string | undefined, accessToken: string | undefined): Promise<void> {
   if (secret === undefined) {
@@ -51,6 +77,7 @@ async function serveRealApi(secret: string | undefined, accessToken: string | un
   }
   const { app } = createExampleApp({ secret, accessToken, log });
   const server = await listen(app, portFromEnv('PORT', 3000));
+  closeOnStop(() => closeServer(server));
   const { port } = server.address() as AddressInfo;
   log(`Listening on http://localhost:${port}/mercadopago/webhooks (also /ipn and /wallet-connect).`);
   log('Expose it (for example with a tunnel) and set that URL in Your integrations > Webhooks.');
@@ -64,6 +91,7 @@ async function serveRealApi(secret: string | undefined, accessToken: string | un
 async function serveDemo(once: boolean): Promise<void> {
   const apiPort = once ? 0 : portFromEnv('FAKE_API_PORT', DEFAULT_FAKE_API_PORT);
   const api = await startFakeMercadoPagoApi({ port: apiPort, accessTokens: [DEMO_ACCESS_TOKEN] });
+  closeOnStop(() => api.close());
   const { app, mp } = createExampleApp({
     secret: DEMO_SECRET,
     accessToken: DEMO_ACCESS_TOKEN,
@@ -73,6 +101,7 @@ async function serveDemo(once: boolean): Promise<void> {
     inspector: true,
   });
   const server = await listen(app, once ? 0 : portFromEnv('PORT', 3000), '127.0.0.1');
+  closeOnStop(() => closeServer(server));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   log(`No MP_WEBHOOK_SECRET / MP_ACCESS_TOKEN: demo mode with the fake Mercado Pago API at ${api.url}`);
   log(`Listening on ${baseUrl}/mercadopago/webhooks (also /ipn and /wallet-connect)`);
@@ -80,7 +109,7 @@ async function serveDemo(once: boolean): Promise<void> {
   log('');
   const ok = await runDemo({ baseUrl, apiUrl: api.url, secret: DEMO_SECRET, mp, log });
   if (once) {
-    await Promise.all([closeServer(server), api.close()]);
+    await closeAll();
     process.exitCode = ok ? 0 : 1;
     return;
   }
@@ -98,6 +127,7 @@ const once = process.argv.includes('--once') || process.env['EXAMPLE_ONCE'] === 
 
 const started =
   secret === undefined && accessToken === undefined ? serveDemo(once) : serveRealApi(secret, accessToken);
+void stopWhenAsked();
 started.catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);

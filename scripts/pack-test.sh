@@ -3,7 +3,11 @@
 # package, packs it with `npm pack`, installs the tarball into three throwaway projects under .pack-test/
 # (CommonJS require, ESM import, TypeScript module nodenext) and checks what a user of the published
 # package would see: the exports, the dual CJS/ESM entry points, the shipped .d.ts/.d.cts and the typed
-# `on()`. Run it with `npm run test:pack`; it leaves .pack-test/ behind for inspection (git-ignored).
+# `on()`. It then compiles the README's Quick start and "Testing your listeners" snippets, extracted from
+# README.md, in projects made with `tsc --init` (strict, exactOptionalPropertyTypes, module nodenext) with
+# TypeScript 5.9 and 7, and checks that `npx mercadopago-notifications fake-api` stops on SIGTERM to npx without
+# leaving a process or its port behind. Run it with `npm run test:pack`; it leaves .pack-test/ behind for
+# inspection (git-ignored).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,6 +17,13 @@ PKG_NAME="$(node -p 'require(process.argv[1]).name' "$ROOT/package.json")"
 # The same signature input in every project, so CJS and ESM can be compared.
 SIGN_INPUT="{ secret: 's', dataId: '123', requestId: 'r', ts: '1' }"
 NPM_INSTALL=(npm install --no-audit --no-fund --prefer-offline --loglevel=error)
+# The TypeScript the README promises besides the repository's own 5.9 (installed into its test project only).
+TS_NEXT="typescript@7"
+# devDependency VERSION: the repository's range for a package, so the README projects test what CI tests.
+dev_range() { node -p 'require(process.argv[1]).devDependencies[process.argv[2]]' "$ROOT/package.json" "$1"; }
+# What the README's "Testing your listeners" set-up installs.
+TEST_TYPES=("@types/express@5" "@types/node@20" "@types/jest@$(dev_range @types/jest)"
+  "supertest@$(dev_range supertest)" "@types/supertest@$(dev_range @types/supertest)")
 
 step() { printf '\n[pack-test] %s\n' "$*"; }
 trap 'printf "[pack-test] FAILED (line %s, exit %s)\n" "$LINENO" "$?" >&2' ERR
@@ -218,6 +229,57 @@ TS_CJS_SIGNATURE="$(cd "$PACK_DIR/ts" && node out/require.cjs)"
 [[ "$TS_CJS_SIGNATURE" == "$ESM_SIGNATURE" ]] || fail "compiled TS (CJS) signature differs: $TS_CJS_SIGNATURE"
 echo "ok: type-checked, compiled and ran (ESM and CJS)"
 
+# readme_project NAME TSC: a `tsc --init` project with the README's snippets, type-checked by TSC.
+readme_project() {
+  local dir="$PACK_DIR/$1" tsc="$2"
+  (cd "$dir" && "$tsc" --init >/dev/null)
+  # tsc --init leaves "types" empty (no global from node_modules/@types): a Node app with jest names its own.
+  sed -i -E 's/"types": \[\],/"types": ["node", "jest"],/' "$dir/tsconfig.json"
+  grep -q '"types": \["node", "jest"\]' "$dir/tsconfig.json" || fail "$1: tsc --init wrote no \"types\": [] to edit"
+  for option in '"strict": true' '"exactOptionalPropertyTypes": true' '"module": "nodenext"'; do
+    grep -q "$option" "$dir/tsconfig.json" || fail "$1: tsc --init no longer sets $option"
+  done
+  # The Quick start's `fulfil` is the user's own code.
+  printf 'export async function fulfil(reference: string | undefined): Promise<void> {\n  void reference;\n}\n' \
+    >"$dir/orders.ts"
+  node "$ROOT/scripts/readme-snippets.mjs" "$ROOT/README.md" "$dir" '## Quick start' '### Testing your listeners'
+  cat >"$dir/options.ts" <<EOF
+// Every optional member of every public option type accepts undefined (exactOptionalPropertyTypes is on).
+import type {
+  InspectorOptions,
+  MercadoPagoNotificationsOptions as RouterOptions,
+  NotificationUrlOptions,
+  RedisStoreOptions,
+  SignNotificationOptions,
+} from '$PKG_NAME';
+import type { BuildDeliveryOptions, FakeMercadoPagoApiOptions, TriggerEventOptions } from '$PKG_NAME/testing';
+
+type OptionalKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? K : never }[keyof T];
+/** The optional members of T that refuse undefined; never when every one accepts it. */
+type Refusing<T> = { [K in OptionalKeys<T>]-?: undefined extends Required<T>[K] ? never : K }[OptionalKeys<T>];
+type Offenders =
+  | Refusing<RouterOptions>
+  | Refusing<NonNullable<RouterOptions['dedup']>>
+  | Refusing<NonNullable<RouterOptions['paths']>>
+  | Refusing<InspectorOptions>
+  | Refusing<NotificationUrlOptions>
+  | Refusing<RedisStoreOptions>
+  | Refusing<SignNotificationOptions>
+  | Refusing<BuildDeliveryOptions>
+  | Refusing<FakeMercadoPagoApiOptions>
+  | Refusing<TriggerEventOptions>;
+export const everyOptionalMemberAcceptsUndefined: [Offenders] extends [never] ? true : Offenders = true;
+EOF
+  (cd "$dir" && "$tsc" -p tsconfig.json --noEmit)
+  echo "ok: $1: $(cd "$dir" && echo *.ts) type-check with $("$tsc" --version)"
+}
+
+step "README snippets in tsc --init projects: TypeScript $("$TSC" --version | cut -d' ' -f2) and $TS_NEXT"
+new_project readme-ts5 module "${TEST_TYPES[@]}"
+readme_project readme-ts5 "$TSC"
+new_project readme-ts7 module "${TEST_TYPES[@]}" "$TS_NEXT"
+readme_project readme-ts7 "$PACK_DIR/readme-ts7/node_modules/.bin/tsc"
+
 step "the mercadopago-notifications bin (npx, from the ESM and CommonJS projects)"
 for project in esm cjs; do
   BIN_SIGNATURE="$(cd "$PACK_DIR/$project" && npx --no-install mercadopago-notifications sign --data-id 123 \
@@ -230,4 +292,24 @@ BIN_STATUS=0
 [[ "$BIN_STATUS" == 2 ]] || fail "the bin exited $BIN_STATUS instead of 2 for an unknown event"
 echo "ok: npx mercadopago-notifications sign / trigger"
 
-step "passed: CJS, ESM and TypeScript (nodenext) projects use $TARBALL_NAME"
+step "npx mercadopago-notifications fake-api stops on SIGTERM to npx (no process left, port freed)"
+FAKE_PORT="$(node -e 'const s = require("node:net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$FAKE_PORT") 2>/dev/null; }
+# Its own process group (setsid), so whatever npx started can be found afterwards.
+(cd "$PACK_DIR/esm" && exec setsid npx --no-install mercadopago-notifications fake-api --port "$FAKE_PORT" \
+  >"$PACK_DIR/fake-api.log" 2>&1) &
+FAKE_PID=$!
+for _ in $(seq 1 100); do listening && break; sleep 0.1; done
+listening || fail "fake-api did not listen on $FAKE_PORT: $(cat "$PACK_DIR/fake-api.log")"
+kill -TERM "$FAKE_PID"
+wait "$FAKE_PID" || true
+for _ in $(seq 1 100); do kill -0 -- "-$FAKE_PID" 2>/dev/null || break; sleep 0.1; done
+if kill -0 -- "-$FAKE_PID" 2>/dev/null; then
+  LEFT="$(ps -o pid=,args= -g "$FAKE_PID" || true)"
+  kill -KILL -- "-$FAKE_PID" 2>/dev/null || true
+  fail "processes left after SIGTERM to npx: $LEFT"
+fi
+if listening; then fail "port $FAKE_PORT still answers after SIGTERM to npx"; fi
+echo "ok: stopped ($(tail -n 1 "$PACK_DIR/fake-api.log"))"
+
+step "passed: CJS, ESM, TypeScript (nodenext) and README (tsc --init, TypeScript 5.9 and 7) projects use $TARBALL_NAME"

@@ -5,6 +5,8 @@
 export const ERROR_STATUS = {
   /** The request is neither a Webhook, an IPN nor a Wallet Connect delivery. */
   INVALID_DELIVERY: 400,
+  /** A method other than POST on a delivery path (the answer carries `Allow: POST`). */
+  METHOD_NOT_ALLOWED: 405,
   /** The body is larger than the router accepts. */
   BODY_TOO_LARGE: 413,
   /** The body was still arriving after bodyTimeoutMs. */
@@ -90,6 +92,7 @@ const AGAIN_LATER = 'send it again later';
  */
 const SENDER_MESSAGES: Record<Code, string | undefined> = {
   INVALID_DELIVERY: undefined,
+  METHOD_NOT_ALLOWED: undefined,
   BODY_TOO_LARGE: 'the body is too large',
   BODY_TIMEOUT: 'the body did not arrive in time',
   BODY_UNREADABLE: 'the body could not be read',

@@ -6,9 +6,9 @@ export interface NotificationUrlOptions {
    * Which format Mercado Pago sends to this URL. Without it, a payment, preference or order that carries
    * `notification_url` is notified twice, as a Webhook and as an IPN; `'webhooks'` stops the IPN copy.
    */
-  sourceNews?: 'webhooks' | 'ipn';
+  sourceNews?: 'webhooks' | 'ipn' | undefined;
   /** Tells sellers apart on one URL: added as `client=<seller>` and kept on `event.delivery.query.client`. */
-  seller?: string;
+  seller?: string | undefined;
 }
 
 const OPTION_NAMES = ['sourceNews', 'seller'];

@@ -1,4 +1,4 @@
-import type { AccessTokenResolver, InspectorOptions, MercadoPagoNotificationsOptions } from './types.js';
+import type { AccessTokenResolver, MercadoPagoNotificationsOptions } from './types.js';
 import type { DeliveryStore } from './store/types.js';
 import { closestName } from './suggest.js';
 import { createRedactor, type Redactor } from './redact.js';
@@ -46,7 +46,8 @@ export interface NormalizedOptions {
   /** Masks the configured secrets, a configured token and token-shaped text in every message shown. */
   readonly redact: Redactor;
   /** The inspector's settings when it was asked for; undefined when it was not. */
-  readonly inspector: Readonly<Required<InspectorOptions>> | undefined;
+  readonly inspector:
+    { readonly allowRemote: boolean; readonly force: boolean; readonly max: number } | undefined;
 }
 
 const OPTION_NAMES = [
@@ -73,13 +74,37 @@ export function fail(rule: string): never {
   throw new TypeError(`[mercadopago-notifications] ${rule}`);
 }
 
-/** Says what kind of value arrived, without echoing strings (they may be secrets). */
+/** Longest part of a non-secret string value quoted back in an error message. */
+const MAX_SHOWN_LENGTH = 80;
+
+const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+/**
+ * Says what kind of value arrived without echoing it: for values that may be secrets (`secret`, `accessToken`, a
+ * Redis URL with a password). Use {@link show} for the rest.
+ */
 export function describe(value: unknown): string {
   if (typeof value === 'string')
-    return value === '' ? 'an empty string' : `a string of ${value.length} characters`;
+    return value === '' ? 'an empty string' : `a string of ${plural(value.length, 'character')}`;
   if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  return value === null ? 'null' : `${typeof value} ${typeof value === 'object' ? '' : String(value)}`.trim();
+  if (Array.isArray(value)) return `an array of ${plural(value.length, 'item')}`;
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}
+
+/**
+ * Shows a value that cannot be a secret (a URL, a path, a number) as it arrived, so the message says what to fix:
+ * strings quoted (clipped, and without the user:password of a URL), numbers and booleans as written.
+ */
+export function show(value: unknown): string {
+  if (typeof value !== 'string') {
+    return typeof value === 'number' || typeof value === 'boolean' ? String(value) : describe(value);
+  }
+  // A token pasted into the wrong option is still a token.
+  if (value === '' || /\b(?:APP_USR|TEST)-/.test(value)) return describe(value);
+  const clipped = value.length > MAX_SHOWN_LENGTH ? `${value.slice(0, MAX_SHOWN_LENGTH)}…` : value;
+  return JSON.stringify(clipped.replace(/\/\/[^/@\s]*@/, '//***@'));
 }
 
 /** Throws for keys that are not in `known`, suggesting the closest known name. */
@@ -98,7 +123,7 @@ export function positiveNumber(name: string, value: unknown, fallback: number, i
   if (value === undefined) return fallback;
   const ok =
     typeof value === 'number' && Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value));
-  if (!ok) fail(`\`${name}\` must be a positive ${integer ? 'integer' : 'number'}, got ${describe(value)}`);
+  if (!ok) fail(`\`${name}\` must be a positive ${integer ? 'integer' : 'number'}, got ${show(value)}`);
   return value;
 }
 
@@ -131,28 +156,41 @@ function normalizeApiBaseUrl(value: unknown): string {
   if (value === undefined) return DEFAULT_API_BASE_URL;
   const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    fail(`\`apiBaseUrl\` must be an http(s) URL such as ${DEFAULT_API_BASE_URL}, got ${describe(value)}`);
+    fail(`\`apiBaseUrl\` must be an http(s) URL such as ${DEFAULT_API_BASE_URL}, got ${show(value)}`);
   }
   return url.href.replace(/\/+$/, '');
 }
 
+/** Express routes paths case-insensitively and ignores a trailing slash: `/A/` and `/a` are one route. */
+const routeOf = (path: string): string => path.toLowerCase().replace(/(?<=.)\/+$/, '');
+
 function normalizePaths(value: unknown): string[] {
   if (value === undefined) return Object.values(DEFAULT_PATHS);
-  if (typeof value !== 'object' || value === null)
-    fail(`\`paths\` must be an object, got ${describe(value)}`);
+  if (typeof value !== 'object' || value === null) fail(`\`paths\` must be an object, got ${show(value)}`);
   assertKnownKeys(value, Object.keys(DEFAULT_PATHS), 'paths.');
-  const paths = { ...DEFAULT_PATHS, ...(value as Record<string, unknown>) };
-  for (const [name, path] of Object.entries(paths)) {
+  const given = value as Record<string, unknown>;
+  const nameByRoute = new Map<string, string>();
+  return Object.entries(DEFAULT_PATHS).map(([name, fallback]) => {
+    const path = given[name] ?? fallback;
     if (typeof path !== 'string' || !path.startsWith('/'))
-      fail(`\`paths.${name}\` must start with "/", got ${describe(path)}`);
-  }
-  return [...new Set(Object.values(paths) as string[])];
+      fail(`\`paths.${name}\` must start with "/", got ${show(path)}`);
+    const other = nameByRoute.get(routeOf(path));
+    if (other !== undefined) {
+      const which = (key: string): string =>
+        given[key] === undefined ? `the default of \`paths.${key}\`` : `\`paths.${key}\``;
+      fail(
+        `${which(name)} and ${which(other)} are the same route (${show(path)}): give each its own path ` +
+          '(every path accepts every format, so one notification_url can still serve them all)',
+      );
+    }
+    nameByRoute.set(routeOf(path), name);
+    return path;
+  });
 }
 
 function normalizeDedup(value: unknown): NormalizedOptions['dedup'] {
   if (value === undefined) return Object.freeze({ max: DEFAULT_DEDUP_MAX, ttlMs: DEFAULT_DEDUP_TTL_MS });
-  if (typeof value !== 'object' || value === null)
-    fail(`\`dedup\` must be an object, got ${describe(value)}`);
+  if (typeof value !== 'object' || value === null) fail(`\`dedup\` must be an object, got ${show(value)}`);
   assertKnownKeys(value, ['max', 'ttlMs'], 'dedup.');
   const { max, ttlMs } = value as { max?: unknown; ttlMs?: unknown };
   return Object.freeze({
@@ -170,7 +208,7 @@ function normalizeStore(value: unknown): DeliveryStore | undefined {
   }
   if (typeof store.ttlMs !== 'number' || !(store.ttlMs > 0)) {
     fail(
-      `\`store.ttlMs\` must be a positive number (how long the store remembers deliveries), got ${describe(store.ttlMs)}`,
+      `\`store.ttlMs\` must be a positive number (how long the store remembers deliveries), got ${show(store.ttlMs)}`,
     );
   }
   return value as DeliveryStore;
@@ -180,11 +218,11 @@ function normalizeInspector(value: unknown): NormalizedOptions['inspector'] {
   if (value === undefined || value === false) return undefined;
   if (value === true) return Object.freeze({ allowRemote: false, force: false, max: DEFAULT_INSPECTOR_MAX });
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    fail(`\`inspector\` must be a boolean or an object, got ${describe(value)}`);
+    fail(`\`inspector\` must be a boolean or an object, got ${show(value)}`);
   assertKnownKeys(value, ['allowRemote', 'force', 'max'], 'inspector.');
   const { allowRemote = false, force = false, max } = value as Record<string, unknown>;
   for (const [name, flag] of Object.entries({ allowRemote, force })) {
-    if (typeof flag !== 'boolean') fail(`\`inspector.${name}\` must be a boolean, got ${describe(flag)}`);
+    if (typeof flag !== 'boolean') fail(`\`inspector.${name}\` must be a boolean, got ${show(flag)}`);
   }
   const kept = positiveNumber('inspector.max', max, DEFAULT_INSPECTOR_MAX, true);
   if (kept > MAX_INSPECTOR_MAX) fail(`\`inspector.max\` must be at most ${MAX_INSPECTOR_MAX}, got ${kept}`);
@@ -193,7 +231,7 @@ function normalizeInspector(value: unknown): NormalizedOptions['inspector'] {
 
 function optionalFunction<T>(name: string, value: unknown, fallback: T): T {
   if (value === undefined) return fallback;
-  if (typeof value !== 'function') fail(`\`${name}\` must be a function, got ${describe(value)}`);
+  if (typeof value !== 'function') fail(`\`${name}\` must be a function, got ${show(value)}`);
   return value as T;
 }
 
@@ -213,7 +251,7 @@ export function normalizeOptions(options: Readonly<MercadoPagoNotificationsOptio
   }
   const requireSignature = options.requireSignature ?? false;
   if (typeof requireSignature !== 'boolean') {
-    fail(`\`requireSignature\` must be a boolean, got ${describe(requireSignature)}`);
+    fail(`\`requireSignature\` must be a boolean, got ${show(requireSignature)}`);
   }
   if (requireSignature && secrets.length === 0) fail('`requireSignature: true` needs `secret`');
   return Object.freeze({

@@ -3,6 +3,7 @@ import { createApiReader } from './api.js';
 import { createEventRegistry } from './events.js';
 import { createDeliveryHandler } from './handler.js';
 import { createInspector } from './inspector/index.js';
+import { createMethodNotAllowedRoute } from './method-not-allowed.js';
 import { normalizeOptions } from './options.js';
 import { emitStartupWarnings } from './startup-warnings.js';
 import { warnIfLeaseTooShort } from './store/lease.js';
@@ -40,7 +41,8 @@ export function mercadoPagoNotifications(
   const inspector = createInspector(config);
   const route = createDeliveryHandler({ config, registry, store, api, recorder: inspector?.recorder });
   const router = express.Router();
-  for (const path of config.paths) router.post(path, route);
+  const methodNotAllowed = createMethodNotAllowedRoute(inspector?.recorder);
+  for (const path of config.paths) router.post(path, route).all(path, methodNotAllowed);
   inspector?.mount(router);
   const { on, off, onAny, onError } = registry;
   return Object.assign(router, { on, off, onAny, onError });

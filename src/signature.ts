@@ -73,11 +73,11 @@ export interface SignNotificationOptions {
   /** The application's secret signature. */
   readonly secret: string;
   /** The `data.id` query value the delivery will carry; omit for topics that send none. */
-  readonly dataId?: string;
+  readonly dataId?: string | undefined;
   /** The `x-request-id` header value; omit to sign a delivery without one. */
-  readonly requestId?: string;
+  readonly requestId?: string | undefined;
   /** Timestamp as it will appear in the header (seconds, or milliseconds for 13 digits). @default now, in seconds */
-  readonly ts?: string | number;
+  readonly ts?: string | number | undefined;
 }
 
 /**

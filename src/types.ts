@@ -237,41 +237,45 @@ export interface MercadoPagoNotificationsOptions {
    * Secret signature(s) from Your integrations > Webhooks. Several while rotating, or the test-mode and
    * production secrets. Verifies the x-signature of Webhook and Wallet Connect deliveries.
    */
-  secret?: string | readonly string[];
+  secret?: string | readonly string[] | undefined;
   /** Access token used to read resources from the API, or a resolver per seller. Required to verify IPN. */
-  accessToken?: string | AccessTokenResolver;
+  accessToken?: string | AccessTokenResolver | undefined;
   /** @default 'https://api.mercadopago.com' */
-  apiBaseUrl?: string;
+  apiBaseUrl?: string | undefined;
   /** Replay window on the signature ts, in seconds, both ways. Off by default: retries may keep the original ts. */
-  toleranceSeconds?: number;
+  toleranceSeconds?: number | undefined;
   /** Reject every delivery that carries no verifiable signature (IPN included) with 401. @default false */
-  requireSignature?: boolean;
+  requireSignature?: boolean | undefined;
   /** Budget for listeners before answering, in ms (Mercado Pago waits 22 s). @default 10000 */
-  handlerTimeoutMs?: number;
+  handlerTimeoutMs?: number | undefined;
   /** Budget for one API read, in ms. @default 5000 */
-  fetchTimeoutMs?: number;
+  fetchTimeoutMs?: number | undefined;
   /** Bounds of the default in-memory dedup store. Ignored when `store` is given. */
-  dedup?: {
-    /** Entries kept. @default 50000 */
-    max?: number;
-    /** How long a processed delivery is remembered, in ms. @default 172800000 (48 h) */
-    ttlMs?: number;
-  };
+  dedup?:
+    | {
+        /** Entries kept. @default 50000 */
+        max?: number | undefined;
+        /** How long a processed delivery is remembered, in ms. @default 172800000 (48 h) */
+        ttlMs?: number | undefined;
+      }
+    | undefined;
   /** Dedup store shared by several instances (for example Redis). @default in-memory lru-cache */
-  store?: DeliveryStore;
+  store?: DeliveryStore | undefined;
   /** Route paths under the mount point. Each accepts every delivery format. */
-  paths?: {
-    /** @default '/webhooks' */
-    webhooks?: string;
-    /** @default '/ipn' */
-    ipn?: string;
-    /** @default '/wallet-connect' */
-    walletConnect?: string;
-  };
+  paths?:
+    | {
+        /** @default '/webhooks' */
+        webhooks?: string | undefined;
+        /** @default '/ipn' */
+        ipn?: string | undefined;
+        /** @default '/wallet-connect' */
+        walletConnect?: string | undefined;
+      }
+    | undefined;
   /** Largest body accepted, in bytes. @default 65536 */
-  bodyLimitBytes?: number;
+  bodyLimitBytes?: number | undefined;
   /** Longest time the body may take to arrive, in ms; a slower sender is answered 408. @default 10000 */
-  bodyTimeoutMs?: number;
+  bodyTimeoutMs?: number | undefined;
   /**
    * Most deliveries processed after an early 200 at once. Fraud alerts (never retried) and Delivery (answered
    * within 500 ms) are answered as soon as their signature is checked and processed afterwards; past this many
@@ -280,15 +284,15 @@ export interface MercadoPagoNotificationsOptions {
    */
   answerFirstConcurrency?: number | undefined;
   /** fetch implementation for API reads. @default globalThis.fetch */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** Clock in ms since the epoch, for tests. @default Date.now */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /**
    * Development aid: mounts `GET <mount>/_inspector`, a live page of the last deliveries and why each failed.
    * Loopback clients only, and off when NODE_ENV is production, unless the object form says otherwise.
    * @default false
    */
-  inspector?: boolean | InspectorOptions;
+  inspector?: boolean | InspectorOptions | undefined;
 }
 
 /** Options of the delivery inspector (`inspector: { ... }`; `inspector: true` takes every default). */
@@ -297,11 +301,11 @@ export interface InspectorOptions {
    * Also answer clients that are not on the loopback interface (127.0.0.0/8, ::1). The address is the socket's,
    * never X-Forwarded-For. @default false
    */
-  allowRemote?: boolean;
+  allowRemote?: boolean | undefined;
   /** Turn the inspector on even when NODE_ENV is production. @default false */
-  force?: boolean;
+  force?: boolean | undefined;
   /** Deliveries kept and shown; the oldest are dropped first (at most 10000). @default 100 */
-  max?: number;
+  max?: number | undefined;
 }
 
 /** Listener registration methods added to the router. */

@@ -1,10 +1,15 @@
 // Runs the CLI: in this process through runCli() with captured streams, or as a real child process.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { runCli } from '../../src/cli/program.js';
 
 const ROOT = join(__dirname, '..', '..');
+/** The version in package.json, which the bin prints for --version. */
+export const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;
 
 /** What a CLI run printed and its exit code. */
 export interface CliRun {
@@ -43,6 +48,7 @@ export async function runCliInProcess(
     stderr: { write: (text: string) => (stderr += text) },
     stdin: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
     env: options.env ?? {},
+    version: PACKAGE_VERSION,
     waitForStop: () => options.stop ?? Promise.resolve(),
   });
   return { code, stdout, stderr };

@@ -1,17 +1,15 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
+import { freePort } from './processes.js';
+import type { Requirement } from './requirements.js';
+
+export { freePort } from './processes.js';
+export { describeWith, type Requirement } from './requirements.js';
 
 /** The shared Redis every machine of the project runs (HELPERS.md; `.ci/run` starts it). */
 export const REDIS_URL = 'redis://127.0.0.1:6379';
-
-/** Something a suite needs from the machine, and whether it is there. */
-export interface Requirement {
-  readonly what: string;
-  readonly met: boolean;
-}
 
 // Jest picks the tests before any hook runs, so the probes are synchronous: a child process answers them.
 const PING_PROBE = `
@@ -22,44 +20,22 @@ socket.on('connect', () => socket.write('PING\\r\\n'));
 socket.on('data', (data) => process.exit(String(data).startsWith('+PONG') ? 0 : 1));
 `;
 
+const START_REDIS =
+  'Start Redis with `redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no` to run it.';
+
 export const REDIS: Requirement = {
   what: 'Redis on 127.0.0.1:6379',
   met: spawnSync(process.execPath, ['-e', PING_PROBE], { timeout: 5000 }).status === 0,
+  requiredBy: 'REQUIRE_REDIS',
+  hint: START_REDIS,
 };
 
 export const REDIS_SERVER_BINARY: Requirement = {
-  what: 'the redis-server binary',
+  what: 'redis-server on the PATH',
   met: spawnSync('redis-server', ['--version'], { timeout: 5000 }).status === 0,
+  requiredBy: 'REQUIRE_REDIS',
+  hint: 'Install redis-server (Debian: `apt-get install redis-server`) to run it.',
 };
-
-/**
- * `describe(name, suite)` when every requirement is met. Otherwise the suite is replaced by a visibly named
- * placeholder and a console warning, or, when REQUIRE_REDIS=1 (set by `.ci/run`), by a failing test: CI must
- * run the Redis suites, a developer machine without Redis may skip them.
- */
-export function describeWith(requirements: readonly Requirement[], name: string, suite: () => void): void {
-  const missing = requirements.filter((requirement) => !requirement.met).map(({ what }) => what);
-  if (missing.length === 0) {
-    describe(name, suite);
-    return;
-  }
-  const reason = `no ${missing.join(' and no ')}`;
-  if (process.env.REQUIRE_REDIS === '1') {
-    describe(name, () => {
-      test(`needs ${missing.join(' and ')} (REQUIRE_REDIS=1)`, () => {
-        throw new Error(`${name}: ${reason}, and REQUIRE_REDIS=1 forbids skipping it`);
-      });
-    });
-    return;
-  }
-  console.warn(
-    `${name}: SKIPPED, ${reason}. Start Redis with ` +
-      '`redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no` to run it.',
-  );
-  describe(`${name} (skipped: ${reason})`, () => {
-    test.todo(`runs when there is ${missing.join(' and ')}`);
-  });
-}
 
 /** A key prefix of the calling test's own, so tests never see each other's keys. */
 export function testPrefix(): string {
@@ -100,16 +76,6 @@ export async function deleteKeys(prefix: string, url = REDIS_URL): Promise<void>
   } finally {
     client.destroy();
   }
-}
-
-/** A port on 127.0.0.1 that nothing listened on a moment ago. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /** A private redis-server for tests that stop, freeze or kill it. */

@@ -19,6 +19,7 @@ import {
 import { apiOptions, useFakeApi } from '../helpers/fake-api.js';
 import { FIXTURE_SECRET, loadDelivery } from '../helpers/fixtures.js';
 import { NOW_MS, NOW_S, PAYMENT, PAYMENT_ID, PAYMENT_PATH, signedPayment } from '../helpers/payment.js';
+import { expectWarnings } from '../helpers/warnings.js';
 
 const api = useFakeApi();
 
@@ -71,6 +72,7 @@ describe('account linking (mp-connect)', () => {
     ['authorized', 'application.authorized'],
     ['deauthorized', 'application.deauthorized'],
   ])('emits %s as %s, without accessToken too', async (action, name) => {
+    expectWarnings('MERCADOPAGO_NOTIFICATIONS_NO_ACCESS_TOKEN');
     const { app, events } = appFor({ accessToken: undefined });
     expect(answerOf(await send(app, linking(action)))).toEqual([200, undefined]);
     expect(events.map((e) => [e.name, e.resourceId, e.verifiedBy])).toEqual([[name, SELLER, 'signature']]);

@@ -316,17 +316,7 @@ describe('requests that are not deliveries', () => {
     expect(api.requests).toHaveLength(0);
   });
 
-  it.each(['/mp/webhooks', '/mp/ipn', '/mp/wallet-connect'])(
-    'leaves GET %s to express (404, no event, no API read)',
-    async (path) => {
-      const { app, events, errors } = createApp(baseOptions());
-      const res = await timed(request(app).get(`${path}?data.id=${PAYMENT_ID}&type=payment`)).expect(404);
-      expect(res.body?.error).toBeUndefined();
-      expect(events).toEqual([]);
-      expect(errors).toEqual([]);
-      expect(api.requests).toHaveLength(0);
-    },
-  );
+  // Other methods than POST: __tests__/integration/methods.test.ts (405, Allow: POST).
 });
 
 describe('paths', () => {

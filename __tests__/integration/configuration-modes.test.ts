@@ -14,6 +14,7 @@ import { TOKEN, useFakeApi } from '../helpers/fake-api.js';
 import { FIXTURE_SECRET } from '../helpers/fixtures.js';
 import { NOW_MS, NOW_S, PAYMENT, PAYMENT_ID, PAYMENT_PATH, signedPayment } from '../helpers/payment.js';
 import { sleep } from '../helpers/timing.js';
+import { expectWarnings } from '../helpers/warnings.js';
 
 const SELLER_A = 'APP_USR-seller-a-token-1111111111111111';
 const SELLER_B = 'APP_USR-seller-b-token-2222222222222222';
@@ -88,6 +89,7 @@ describe('requireSignature: true', () => {
 });
 
 describe('no accessToken (secret only)', () => {
+  expectWarnings('MERCADOPAGO_NOTIFICATIONS_NO_ACCESS_TOKEN');
   it.each([
     ['an IPN', () => ipnDelivery('payment', PAYMENT_ID)],
     ['an unsigned Wallet Connect delivery', unsignedWalletConnect],

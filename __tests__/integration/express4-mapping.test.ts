@@ -9,7 +9,7 @@ describe('the express4 project', () => {
   });
 
   it('answers 400 INVALID_DELIVERY from a router built with Express 4', async () => {
-    const { app } = createApp({ secret: 's' });
+    const { app } = createApp({ secret: 's', accessToken: 'TEST-token' });
     const res = await request(app).post('/mp/webhooks').send('{}');
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: expect.objectContaining({ code: 'INVALID_DELIVERY' }) });

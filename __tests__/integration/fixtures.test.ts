@@ -36,6 +36,7 @@ import {
   shipment,
 } from '../helpers/resources.js';
 import { sleep } from '../helpers/timing.js';
+import { expectWarnings } from '../helpers/warnings.js';
 
 const BOTH_SECRETS = [FIXTURE_SECRET, FIXTURE_TEST_MODE_SECRET];
 
@@ -403,6 +404,7 @@ const MODES: ReadonlyArray<[Mode, string]> = [
 ];
 
 describe.each(MODES)('every fixture %s', (mode, label) => {
+  if (mode === 'secret') expectWarnings('MERCADOPAGO_NOTIFICATIONS_NO_ACCESS_TOKEN');
   const cases = DELIVERY_FIXTURES.map((name) => {
     const fixture = loadDelivery(name);
     const expectation = EXPECTATIONS[name];

@@ -31,6 +31,7 @@ import {
   shipment,
 } from '../helpers/resources.js';
 import { sleep, waitFor } from '../helpers/timing.js';
+import { expectWarnings } from '../helpers/warnings.js';
 
 const api = useFakeApi();
 
@@ -312,6 +313,7 @@ describe('Mercado Pago Delivery (answered before it is verified)', () => {
     ['no accessToken can read it', { accessToken: undefined }],
     ['requireSignature refuses unsigned deliveries', { requireSignature: true }],
   ] as const)('responds 401 UNVERIFIABLE_DELIVERY at once, reading nothing, when %s', async (_t, extra) => {
+    if ('accessToken' in extra) expectWarnings('MERCADOPAGO_NOTIFICATIONS_NO_ACCESS_TOKEN');
     const { app, events, errors } = appFor(extra);
     expect(answerOf(await send(app, unsigned()))).toEqual([401, 'UNVERIFIABLE_DELIVERY']);
     expect(errors.map((e) => e.error.code)).toEqual(['UNVERIFIABLE_DELIVERY']);

@@ -23,6 +23,7 @@ import {
   type PrivateRedis,
 } from '../helpers/redis.js';
 import { sleep } from '../helpers/timing.js';
+import { expectWarnings } from '../helpers/warnings.js';
 
 /** Calls `attempt` every 50 ms until it returns true; fails after `limitMs` (a bound, not a speed check). */
 async function eventually(attempt: () => Promise<boolean>, limitMs = 10_000): Promise<void> {
@@ -234,6 +235,7 @@ describeWith(
       const store = redisStore({ client, prefix: testPrefix() });
       await store.claim(['warm-up']); // loads the claim script (EVAL once); every later call goes by hash
       await store.complete(['warm-up']);
+      expectWarnings('MERCADOPAGO_NOTIFICATIONS_NO_ACCESS_TOKEN');
       const signatureOnly = createApp({ secret: FIXTURE_SECRET, store });
       const withApi = createApp(apiOptions(api, { store }));
       storePayment(api, '9100');

@@ -32,6 +32,7 @@ import {
   signedWithoutDataId,
 } from '../helpers/payment.js';
 import { sleep } from '../helpers/timing.js';
+import { expectWarnings } from '../helpers/warnings.js';
 
 const api = useFakeApi();
 
@@ -495,6 +496,7 @@ describe('single-use signatures', () => {
       { topic: 'point_integration_wh' },
       JSON.stringify({ id: 'intent-1', state: 'FINISHED', amount: 100 }),
     );
+    expectWarnings('MERCADOPAGO_NOTIFICATIONS_NO_ACCESS_TOKEN');
     const { app, events } = appFor({ accessToken: undefined });
     await send(app, delivery).expect(200);
     expect(events.map((e) => [e.name, e.resourceId])).toEqual([['notification.received', 'intent-1']]);
@@ -519,6 +521,7 @@ describe('signature-only deliveries and the dedup retention', () => {
   const TTL_MS = 60_000;
 
   it('responds 401 SIGNATURE_EXPIRED for a signature-only delivery older than dedup.ttlMs', async () => {
+    expectWarnings('MERCADOPAGO_NOTIFICATIONS_NO_ACCESS_TOKEN');
     const { app, events } = appFor({ accessToken: undefined, dedup: { ttlMs: TTL_MS } });
     const res = await send(app, signedPayment({ ts: NOW_S - 120 })).expect(401);
     expect(errorCode(res.body)).toBe('SIGNATURE_EXPIRED');
@@ -526,6 +529,7 @@ describe('signature-only deliveries and the dedup retention', () => {
   });
 
   it('accepts a fresh signature-only delivery as notification.received', async () => {
+    expectWarnings('MERCADOPAGO_NOTIFICATIONS_NO_ACCESS_TOKEN');
     const { app, events } = appFor({ accessToken: undefined, dedup: { ttlMs: TTL_MS } });
     await send(app, signedPayment({ ts: NOW_S - 30 })).expect(200);
     expect(events.map((e) => [e.name, e.verifiedBy, e.resourceId, e.resource])).toEqual([

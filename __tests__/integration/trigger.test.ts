@@ -9,8 +9,11 @@ import { createApp, serveOnLoopback, type ServedApp, type TestApp } from '../hel
 import { apiOptions, useFakeApi } from '../helpers/fake-api.js';
 import { FIXTURE_SECRET } from '../helpers/fixtures.js';
 import { waitFor } from '../helpers/timing.js';
+import { expectWarnings } from '../helpers/warnings.js';
 
 const api = useFakeApi();
+// One of the two routers has no accessToken, on purpose.
+expectWarnings('MERCADOPAGO_NOTIFICATIONS_NO_ACCESS_TOKEN');
 /** The router reading the fake API, and one with no accessToken (it emits notification.received). */
 let reading: { test: TestApp; served: ServedApp };
 let notReading: { test: TestApp; served: ServedApp };
@@ -162,7 +165,26 @@ describe('triggerEvent', () => {
       { events: 'payment.pending,order.processed' },
       /must share a topic; got payment, order/,
     ],
-    ['an endpoint that is not a URL', { url: 'localhost:3000/mp' }, /`url` must be an http\(s\) URL/],
+    [
+      'an endpoint without its scheme',
+      { url: 'localhost:3000/mp' },
+      /`url` must be an http\(s\) URL, got "localhost:3000\/mp": add the scheme, e\.g\. http:\/\/localhost:3000\/mp$/,
+    ],
+    [
+      'a topic instead of an event',
+      { events: 'payment' },
+      /`payment` is a topic, not an event: name one of its events \(payment\.pending, payment\.approved, /,
+    ],
+    [
+      'a misspelled topic',
+      { events: 'chargebak.opened' },
+      /unknown event `chargebak\.opened`: did you mean `chargeback\.opened`\?/,
+    ],
+    [
+      'a misspelled topic alone',
+      { events: 'subscriptoin' },
+      /did you mean an event of the topic `subscription`\? \(subscription\.pending, /,
+    ],
     ['a fake API URL that is not http', { apiUrl: 'ftp://127.0.0.1' }, /`apiUrl` must be an http\(s\) URL/],
     ['an empty secret', { secret: '' }, /a secret is needed/],
     [
@@ -202,7 +224,7 @@ describe('triggerEvent', () => {
         secret: 'x',
       }),
     ).rejects.toThrow(
-      /POST http:\/\/127\.0\.0\.1:\d+\/mp\/webhooks\?data\.id=\d+&type=payment failed .*is your app listening/,
+      /POST http:\/\/127\.0\.0\.1:\d+\/mp\/webhooks\?data\.id=\d+&type=payment failed: connect ECONNREFUSED 127\.0\.0\.1:\d+\. Is your app listening there\?$/,
     );
   });
 });

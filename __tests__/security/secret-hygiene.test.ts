@@ -17,6 +17,7 @@ import {
   FIXTURE_TEST_MODE_SECRET,
   loadDelivery,
 } from '../helpers/fixtures.js';
+import { expectWarnings } from '../helpers/warnings.js';
 
 // Every scenario runs with DEBUG=mercadopago-notifications:* captured; no log line, answer or reported error may
 // carry a secret, an access token or a full v1 hash.
@@ -119,6 +120,7 @@ describe('secret hygiene', () => {
       },
     });
     await deliver(throwingResolver, webhook('7701'));
+    expectWarnings('MERCADOPAGO_NOTIFICATIONS_NO_ACCESS_TOKEN');
     const signatureOnly = app({ accessToken: undefined });
     await deliver(signatureOnly, webhook('7705', { type: 'payment' }));
     await deliver(app({ requireSignature: true }), ipnDelivery('payment', '7701'));

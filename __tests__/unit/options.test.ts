@@ -134,6 +134,66 @@ describe('normalizeOptions rejects bad values', () => {
   });
 });
 
+describe('normalizeOptions says what arrived', () => {
+  /** The message normalizeOptions throws for `options`. */
+  function messageFor(options: Record<string, unknown>): string {
+    try {
+      normalizeOptions(loose(options));
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error('normalizeOptions did not throw');
+  }
+  /** Matches a message that ends with `text` (so "1 character" does not match "1 characters"). */
+  const endsWith = (text: string): RegExp => new RegExp(`${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+
+  it.each([
+    ['apiBaseUrl is not a URL', { apiBaseUrl: 'localhost:3999' }, 'got "localhost:3999"'],
+    ['apiBaseUrl is a number', { apiBaseUrl: 443 }, 'got 443'],
+    ['apiBaseUrl has credentials', { apiBaseUrl: 'ftp://user:pw@x.test' }, 'got "ftp://***@x.test"'],
+    [
+      'a timeout is negative',
+      { handlerTimeoutMs: -1 },
+      '`handlerTimeoutMs` must be a positive number, got -1',
+    ],
+    ['a timeout is a string', { fetchTimeoutMs: '5000' }, 'got "5000"'],
+    ['dedup.max is fractional', { dedup: { max: 1.5 } }, 'got 1.5'],
+    ['a path has no slash', { paths: { ipn: 'ipn' } }, '`paths.ipn` must start with "/", got "ipn"'],
+    ['a flag is a string', { requireSignature: 'yes' }, 'got "yes"'],
+    ['store.ttlMs is missing', { store: storeWithout('ttlMs') }, 'got undefined'],
+    ['inspector is a number', { inspector: 1 }, 'got 1'],
+    ['now is a number', { now: 123 }, 'got 123'],
+  ])('quotes the value when %s', (_label, options, expected) => {
+    expect(messageFor({ secret: SECRET, ...options })).toMatch(endsWith(expected));
+  });
+
+  it.each([
+    ['a blank secret', { secret: '   ' }, 'got a string of 3 characters'],
+    ['a one-space secret in a list', { secret: [SECRET, ' '] }, 'got a string of 1 character'],
+    ['an empty accessToken', { accessToken: '' }, 'got an empty string'],
+    ['an accessToken object', { accessToken: {} }, 'got an object'],
+    ['a one-item secret list with a number', { secret: [7] }, 'got number 7'],
+  ])('says only what kind of value arrived for %s', (_label, options, expected) => {
+    expect(messageFor(options)).toMatch(endsWith(expected));
+  });
+
+  it('never quotes a secret or a token, even one passed to another option', () => {
+    const message = messageFor({ secret: 'hunter2-secret', apiBaseUrl: 'APP_USR-1234-token' });
+    expect(message).toMatch(endsWith('got a string of 18 characters'));
+    expect(message).not.toMatch(/hunter2|APP_USR/);
+  });
+
+  it.each([
+    [{ webhooks: '/a', ipn: '/a' }, '`paths.ipn` and `paths.webhooks` are the same route ("/a")'],
+    [{ webhooks: '/ipn' }, 'the default of `paths.ipn` and `paths.webhooks` are the same route ("/ipn")'],
+    [{ ipn: '/Feed/', walletConnect: '/feed' }, '`paths.walletConnect` and `paths.ipn` are the same route'],
+  ])('refuses two paths that Express would route alike: %j', (paths, expected) => {
+    const message = messageFor({ secret: SECRET, paths });
+    expect(message).toContain(expected);
+    expect(message).toContain('give each its own path');
+  });
+});
+
 describe('normalizeOptions suggests the option meant', () => {
   it.each([
     ['secrets', { secrets: SECRET }, '`secret`'],
@@ -249,16 +309,15 @@ describe('normalizeOptions fills the defaults', () => {
     });
   });
 
-  it('merges custom paths with the defaults and drops duplicates', () => {
+  it('merges custom paths with the defaults', () => {
     expect(normalizeOptions({ secret: SECRET, paths: { ipn: '/feed' } }).paths).toEqual([
       '/webhooks',
       '/feed',
       '/wallet-connect',
     ]);
     expect(
-      normalizeOptions({ secret: SECRET, paths: { webhooks: '/mp', ipn: '/mp', walletConnect: '/mp' } })
-        .paths,
-    ).toEqual(['/mp']);
+      normalizeOptions({ secret: SECRET, paths: { webhooks: '/a', ipn: '/b', walletConnect: '/c' } }).paths,
+    ).toEqual(['/a', '/b', '/c']);
   });
 
   it('keeps the given timeouts, tolerance, store, fetch and clock', () => {

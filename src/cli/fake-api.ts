@@ -55,7 +55,8 @@ export function registerFakeApiCommand(program: Command, { io, printer }: Comman
       printer.line('  GET    /_fake/requests                      the API requests received so far');
       printer.line('  POST   /_fake/reset                         forget resources, faults and requests');
       printer.line(`Set apiBaseUrl: '${api.url}' in your router's options. Ctrl-C stops.`);
-      await io.waitForStop();
+      const reason = await io.waitForStop();
       await api.close();
+      printer.error(`Fake API stopped${typeof reason === 'string' ? ` (${reason})` : ''}.`);
     });
 }

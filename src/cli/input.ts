@@ -1,4 +1,6 @@
-// What every command shares about its input: the secret, the error for bad input, and the exit codes.
+// What every command shares about its input: the secret, the output flags, the error for bad input, and the
+// exit codes.
+import { Option, type Command } from 'commander';
 import type { CliIo, Printer } from './output.js';
 
 /** Exit codes: 0 every answer was 2xx; 1 an answer was not 2xx or a server could not be reached; 2 bad input. */
@@ -6,7 +8,7 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
-/** An input error the CLI reports in one line with exit code 2. */
+/** An input error the CLI reports in one line, followed by where to read the usage, with exit code 2. */
 export class UsageError extends Error {}
 
 /** The secret from `--secret` or MP_WEBHOOK_SECRET; a UsageError when neither is set. */
@@ -18,6 +20,23 @@ export function secretFrom(option: string | undefined, io: CliIo): string {
     );
   }
   return secret;
+}
+
+/** Adds `--verbose`, `--quiet` and `--json`, each excluding the others. */
+export function addOutputOptions(command: Command): Command {
+  const options = [
+    new Option('--verbose', 'print each request and answer in full (the default on a terminal)').conflicts([
+      'quiet',
+      'json',
+    ]),
+    new Option(
+      '-q, --quiet',
+      'print one line per delivery: status, event, time (the default otherwise)',
+    ).conflicts('json'),
+    new Option('--json', 'print one JSON object per delivery, for scripts'),
+  ];
+  for (const option of options) command.addOption(option);
+  return command;
 }
 
 /** What a command's action uses: the streams, the printer, and where to record a failing exit code. */

@@ -1,6 +1,7 @@
-// Plain-text output for the CLI: colors only on a terminal (never when stdout is a pipe or a file, or with
-// NO_COLOR set), so scripts and CI logs get plain lines.
-import type { TriggerExchange } from '../testing/trigger.js';
+// Output of the CLI. Results go to stdout, in one of three forms: verbose (each request and answer in full, the
+// default on a terminal), quiet (one line per delivery, the default when stdout is a pipe or a file) and JSON
+// (one object per line, for scripts). Notes, summaries, hints and errors go to stderr, so stdout stays parsable.
+// Colors only on a terminal, never with NO_COLOR (https://no-color.org) or TERM=dumb.
 
 /** What the CLI reads and writes; the bin entry passes the process's own streams. */
 export interface CliIo {
@@ -9,14 +10,28 @@ export interface CliIo {
   /** Read by `send -`. */
   readonly stdin: AsyncIterable<Buffer | string>;
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Settles when the process is asked to stop (SIGINT, SIGTERM): `fake-api` serves until then. */
+  /** The package's version, printed by `--version`. */
+  readonly version?: string | undefined;
+  /** Settles when the process is asked to stop (SIGINT, SIGTERM, its parent gone): `fake-api` serves until then. */
   waitForStop(): Promise<unknown>;
+}
+
+/** How results are printed. */
+export type OutputMode = 'verbose' | 'quiet' | 'json';
+
+/** The output flags `trigger` and `send` take. */
+export interface OutputFlags {
+  readonly verbose?: boolean | undefined;
+  readonly quiet?: boolean | undefined;
+  readonly json?: boolean | undefined;
 }
 
 /** Writes lines to stdout and stderr, styling them only on a color terminal. */
 export interface Printer {
   readonly color: boolean;
+  /** A line of results, on stdout. */
   line(text?: string): void;
+  /** A note, summary, hint or error, on stderr. */
   error(text: string): void;
   /** Green for 2xx, red otherwise. */
   status(status: number, text: string): string;
@@ -25,7 +40,7 @@ export interface Printer {
 
 const ANSI = { green: 32, red: 31, dim: 2 } as const;
 
-/** Whether `io`'s stdout takes ANSI colors (https://no-color.org). */
+/** Whether `io`'s stdout takes ANSI colors. */
 export function supportsColor(io: CliIo): boolean {
   return io.stdout.isTTY === true && io.env['NO_COLOR'] === undefined && io.env['TERM'] !== 'dumb';
 }
@@ -42,14 +57,10 @@ export function createPrinter(io: CliIo): Printer {
   };
 }
 
-/** Prints one request and its answer: method, URL, headers, body, then status and time. */
-export function printExchange(printer: Printer, exchange: Omit<TriggerExchange, 'event' | 'kind'>): void {
-  const { url, delivery, status, statusText, timeMs, responseBody } = exchange;
-  printer.line(`  -> ${delivery.method} ${url}`);
-  for (const [name, value] of Object.entries(delivery.headers))
-    printer.line(printer.dim(`     ${name}: ${value}`));
-  printer.line(printer.dim(`     ${delivery.body}`));
-  printer.line(`  <- ${printer.status(status, `${status} ${statusText}`.trim())} in ${timeMs} ms`);
-  // A refusal explains itself in the body (`{"error":{"code","message"}}`); a 2xx body says nothing new.
-  if ((status < 200 || status >= 300) && responseBody !== '') printer.line(`     ${responseBody}`);
+/** The mode the flags ask for: verbose on a terminal, quiet otherwise, unless a flag says. */
+export function outputMode(flags: OutputFlags, io: CliIo): OutputMode {
+  if (flags.json === true) return 'json';
+  if (flags.quiet === true) return 'quiet';
+  if (flags.verbose === true) return 'verbose';
+  return io.stdout.isTTY === true ? 'verbose' : 'quiet';
 }

@@ -11,20 +11,20 @@ export interface RedisStoreOptions {
    */
   readonly client: RedisStoreClient;
   /** Prepended to every key, so several apps can share one Redis. @default 'mercadopago-notifications:' */
-  readonly prefix?: string;
+  readonly prefix?: string | undefined;
   /**
    * How long a claim lasts, in ms: if the process holding it dies, another instance may process the delivery
    * after this. Keep it above handlerTimeoutMs + 2 × fetchTimeoutMs (the router warns otherwise).
    * @default 30_000
    */
-  readonly leaseMs?: number;
+  readonly leaseMs?: number | undefined;
   /** How long processed deliveries and events are remembered, in ms. @default 172_800_000 (48 h) */
-  readonly ttlMs?: number;
+  readonly ttlMs?: number | undefined;
   /**
    * How long one store call may wait for Redis, in ms; past it the delivery is answered 503 STORE_UNAVAILABLE
    * and Mercado Pago retries it. @default 2_000
    */
-  readonly commandTimeoutMs?: number;
+  readonly commandTimeoutMs?: number | undefined;
 }
 
 const DEFAULT_PREFIX = 'mercadopago-notifications:';

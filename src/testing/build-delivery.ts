@@ -18,35 +18,35 @@ export interface BuildDeliveryOptions {
   /** Id of the resource the delivery is about (`data.id` of a Webhook, `id` of an IPN). */
   readonly resourceId: string;
   /** How it arrives. @default 'wallet_connect' for topic `wallet_connect`, 'webhook' otherwise */
-  readonly channel?: DeliveryChannel;
+  readonly channel?: DeliveryChannel | undefined;
   /** The secret signature to sign Webhooks and Wallet Connect deliveries with; IPN needs none (it is never verifiable). */
-  readonly secret?: string;
+  readonly secret?: string | undefined;
   /** Path of the router's endpoint in your app. @default '/webhooks' */
-  readonly path?: string;
+  readonly path?: string | undefined;
   /** The `x-request-id` header; `null` sends none (and signs without it). @default a fresh UUID */
-  readonly requestId?: string | null;
+  readonly requestId?: string | null | undefined;
   /** The signature timestamp (seconds, or milliseconds for 13 digits). @default now, in seconds */
-  readonly ts?: string | number;
+  readonly ts?: string | number | undefined;
   /** The body's `action`, e.g. `'payment.created'`. @default the topic's usual action */
-  readonly action?: string;
+  readonly action?: string | undefined;
   /**
    * Fields merged into the body's `data`, e.g. `{ status: 'cancelled' }` for Wallet Connect or `{ customer_id }`
    * for Card Updater (Point: into the payment intent the body is).
    */
-  readonly data?: Readonly<Record<string, unknown>>;
+  readonly data?: Readonly<Record<string, unknown>> | undefined;
   /** Seller account (`user_id`). */
-  readonly userId?: string;
+  readonly userId?: string | undefined;
   /**
    * Replaces the query Mercado Pago appends (e.g. `{ 'data.id', type }` for a topic usually sent with its ids in
    * the body); the signature covers its `data.id`.
    */
-  readonly query?: Readonly<Record<string, string>>;
+  readonly query?: Readonly<Record<string, string>> | undefined;
   /** Replaces the generated body: a string is sent verbatim, anything else as JSON. Mercado Pago does not sign it. */
   readonly body?: unknown;
   /** The id that goes into the signed manifest when it differs from `resourceId` (e.g. lower-cased Orders ids). */
-  readonly signedDataId?: string;
+  readonly signedDataId?: string | undefined;
   /** Extra headers; they replace generated ones, and `undefined` removes one. */
-  readonly headers?: Readonly<Record<string, string | undefined>>;
+  readonly headers?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
 /** A delivery ready to send with supertest or fetch: `POST path` with these headers and this exact body. */

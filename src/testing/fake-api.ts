@@ -36,7 +36,7 @@ export interface FakeApiRequest {
  * - `'malformed-json'` answers 200 `application/json` with a body that is not JSON.
  */
 export type FakeApiFault =
-  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | { status: number; body?: unknown; headers?: Record<string, string> | undefined }
   | { delayMs: number }
   | 'reset'
   | 'malformed-json';
@@ -48,17 +48,17 @@ export interface FakeMercadoPagoApiOptions {
    * served verbatim as the JSON text (needed for ids above 2^53).
    * @default {}
    */
-  resources?: Record<string, unknown>;
+  resources?: Record<string, unknown> | undefined;
   /** Port on 127.0.0.1; 0 picks a free one. @default 0 */
-  port?: number;
+  port?: number | undefined;
   /** When set, only these bearer tokens (and those of `accounts`) are accepted; others get 401 `invalid_token`. @default any token */
-  accessTokens?: readonly string[];
+  accessTokens?: readonly string[] | undefined;
   /**
    * The account (user id) each token belongs to: `GET /users/me` with one of these tokens answers
    * `{ id, nickname, site_id }`, as the real API does for a seller's token; these tokens are accepted.
    * `GET /users/me` with another token answers 404. @default {}
    */
-  accounts?: Readonly<Record<string, string | number>>;
+  accounts?: Readonly<Record<string, string | number>> | undefined;
 }
 
 /** A running fake of the Mercado Pago REST API, returned by {@link startFakeMercadoPagoApi}. */

@@ -5,7 +5,7 @@ import { EVENT_NAMES, isEventName, type EventName, type EventTopic } from '../ev
 import { closestName } from '../suggest.js';
 import { topicSpec } from '../topics.js';
 import { buildDelivery, type BuiltDelivery } from './build-delivery.js';
-import { parseHttpUrl, postDelivery, type PostedDelivery } from './post-delivery.js';
+import { networkCause, parseHttpUrl, postDelivery, type PostedDelivery } from './post-delivery.js';
 import { TOPIC_TRIGGERS, type TopicTrigger, type TriggerState } from './trigger-catalogue.js';
 
 const PREFIX = '[mercadopago-notifications] trigger';
@@ -22,17 +22,17 @@ export interface TriggerEventOptions {
   /** Your endpoint, e.g. `http://127.0.0.1:3000/mercadopago/webhooks`. */
   readonly url: string;
   /** Base URL of the fake API your app reads from. @default 'http://127.0.0.1:3999' */
-  readonly apiUrl?: string;
+  readonly apiUrl?: string | undefined;
   /** The secret signature your app verifies with. */
   readonly secret: string;
   /** The resource id to use. @default a fresh id shaped like the real ones */
-  readonly resourceId?: string;
+  readonly resourceId?: string | undefined;
   /** Also send the IPN copy of each Webhook, with the same x-request-id and ts. @default false */
-  readonly withIpn?: boolean;
+  readonly withIpn?: boolean | undefined;
   /** Send each Webhook a second time, byte for byte, as Mercado Pago's resends. @default false */
-  readonly resend?: boolean;
+  readonly resend?: boolean | undefined;
   /** Called as each step happens, for a progress display. */
-  readonly report?: (entry: TriggerReport) => void;
+  readonly report?: ((entry: TriggerReport) => void) | undefined;
 }
 
 /** One request sent to your endpoint and its answer. */
@@ -74,6 +74,30 @@ function stateOf(entry: TopicTrigger, action: string): TriggerState {
   return (entry.states as Readonly<Record<string, TriggerState>>)[action] as TriggerState;
 }
 
+/** The event names of `topic`. */
+export function eventsOfTopic(topic: EventTopic): EventName[] {
+  return EVENT_NAMES.filter((name) => name.startsWith(`${topic}.`));
+}
+
+const TOPICS: readonly EventTopic[] = [...new Set(EVENT_NAMES.map((name) => splitEvent(name)[0]))];
+
+/** Why `name` is not an event name, with the closest event, or the topic it names or resembles. */
+function unknownEvent(name: string): string {
+  const listOf = (topic: EventTopic): string => eventsOfTopic(topic).join(', ');
+  const exactTopic = TOPICS.find((topic) => topic === name.toLowerCase());
+  if (exactTopic !== undefined) {
+    return `\`${name}\` is a topic, not an event: name one of its events (${listOf(exactTopic)})`;
+  }
+  const event = closestName(name, EVENT_NAMES);
+  if (event !== undefined) return `unknown event \`${name}\`: did you mean \`${event}\`?`;
+  const guess = closestName(name.split('.')[0] ?? name, TOPICS);
+  const topic = TOPICS.find((known) => known === guess);
+  if (topic !== undefined) {
+    return `unknown event \`${name}\`: did you mean an event of the topic \`${topic}\`? (${listOf(topic)})`;
+  }
+  return `unknown event \`${name}\``;
+}
+
 /**
  * Reads an event name or a comma-separated sequence of names of one topic.
  * @throws TypeError for an unknown name (suggesting the closest known one) or a sequence that mixes topics.
@@ -82,9 +106,7 @@ export function parseEventNames(events: string | readonly string[]): EventName[]
   const names = (typeof events === 'string' ? events.split(',') : [...events]).map((name) => name.trim());
   if (names.length === 0 || names.some((name) => name === '')) fail('give at least one event name');
   for (const name of names) {
-    if (isEventName(name)) continue;
-    const guess = closestName(name, EVENT_NAMES);
-    fail(`unknown event \`${name}\`${guess === undefined ? '' : `: did you mean \`${guess}\`?`}`);
+    if (!isEventName(name)) fail(unknownEvent(name));
   }
   const typed = names as EventName[];
   const topics = new Set(typed.map((name) => splitEvent(name)[0]));
@@ -116,7 +138,7 @@ async function storeResource(apiUrl: URL, path: string, resource: unknown): Prom
     response = await fetch(url, { method: 'PUT', body: stringify(resource) ?? '' });
   } catch (error) {
     throw new Error(
-      `${PREFIX}: cannot reach the fake API at ${apiUrl.origin} (${(error as Error).message}): start it with ` +
+      `${PREFIX}: cannot reach the fake API at ${apiUrl.origin} (${networkCause(error)}): start it with ` +
         '`npx mercadopago-notifications fake-api`, or pass its URL with --api-url',
       { cause: error },
     );
