@@ -3,8 +3,13 @@ import type { Request, RequestHandler, Response } from 'express';
 import { confirmAccountLinking } from './account-linking.js';
 import { readRequestBody } from './body.js';
 import { parseDelivery, publicDelivery, type ReceivedDelivery } from './delivery.js';
-import { deliveryKeys, seenKey, signatureKey, stateKey } from './dedup-keys.js';
-import { MercadoPagoNotificationError, senderAnswer, toNotificationError } from './errors.js';
+import { deliveryKeys, isSignatureKey, seenKey, signatureKey, stateKey } from './dedup-keys.js';
+import {
+  MercadoPagoNotificationError,
+  senderAnswer,
+  toNotificationError,
+  type MercadoPagoNotificationErrorCode,
+} from './errors.js';
 import { isSignatureOnlyEvent, type EventName } from './event-names.js';
 import {
   createInFlight,
@@ -25,6 +30,14 @@ import type { ClaimResult, DeliveryStore } from './store/types.js';
 import type { AnyMercadoPagoEvent, VerifiedBy } from './types.js';
 
 const debug = createDebug('mercadopago-notifications:delivery');
+
+/** How many times a delivery waits for others holding its keys before it answers as the last one did. */
+const MAX_JOINS = 3;
+/** Outcomes of a join that no second claim would change: the holder is elsewhere, or still running. */
+const STAYS_AFTER_JOIN: ReadonlySet<MercadoPagoNotificationErrorCode> = new Set([
+  'DELIVERY_IN_PROGRESS',
+  'LISTENER_TIMEOUT',
+]);
 
 /** What the handler works with. */
 export interface DeliveryHandlerContext {
@@ -67,6 +80,33 @@ export function createDeliveryHandler({
 
   async function claim(keys: readonly string[]): Promise<ClaimResult> {
     return keys.length === 0 ? { status: 'claimed' } : store.claim(keys);
+  }
+
+  /**
+   * Claims `keys` for a delivery. When a delivery of this process holds one of them, waits for it and claims
+   * again: the holder may have given the key back (a copy whose event turned out signature-only releases its copy
+   * key; a delivery that failed releases the signature it held, which a different delivery may carry). A copy key
+   * names one delivery, so its holder's failure is this delivery's failure; a signature key does not. Returns
+   * undefined once the keys are this delivery's, or the outcome to answer with.
+   */
+  async function claimOrJoin(
+    keys: readonly string[],
+    trace: DeliveryTrace | undefined,
+  ): Promise<Outcome | undefined> {
+    let joined: Outcome | undefined;
+    for (let joins = 0; ; joins++) {
+      const result = await claim(keys);
+      if (result.status === 'claimed') return undefined;
+      if (result.status === 'done') {
+        if (joined !== undefined) return joined; // the delivery we waited for recorded it
+        trace?.duplicateOf(result.key);
+        return { ok: true, dedup: 'duplicate', events: [] };
+      }
+      joined = await inFlight.join(result.key);
+      const holderFailedAlone =
+        !joined.ok && isSignatureKey(result.key) && !STAYS_AFTER_JOIN.has(joined.error.code);
+      if (joins === MAX_JOINS || !(joined.ok || holderFailedAlone)) return joined;
+    }
   }
 
   /** The seller's token for the resource, or undefined when the resolver has none. */
@@ -179,12 +219,8 @@ export function createDeliveryHandler({
           return { ok: false, error };
         }
         const used = signatureKey(signature);
-        const result = await claim([used]);
-        if (result.status === 'done') {
-          trace?.duplicateOf(result.key);
-          return { ok: true, dedup: 'duplicate', events: [] };
-        }
-        if (result.status === 'processing') return await inFlight.join(result.key);
+        const taken = await claimOrJoin([used], trace);
+        if (taken !== undefined) return taken;
         claimed.push(used);
         inFlight.track([used], final);
       } else if (eventKey !== undefined) {
@@ -249,16 +285,8 @@ export function createDeliveryHandler({
     trace: DeliveryTrace | undefined,
   ): Promise<Processing> {
     const keys = deliveryKeys(delivery, plan);
-    const result = await claim(keys);
-    if (result.status === 'done') {
-      trace?.duplicateOf(result.key);
-      const duplicate = Promise.resolve<Outcome>({ ok: true, dedup: 'duplicate', events: [] });
-      return { answer: duplicate, settled: duplicate };
-    }
-    if (result.status === 'processing') {
-      const joined = inFlight.join(result.key);
-      return { answer: joined, settled: joined };
-    }
+    const taken = await claimOrJoin(keys, trace);
+    if (taken !== undefined) return { answer: Promise.resolve(taken), settled: Promise.resolve(taken) };
     const answer = deferred<Outcome>();
     const final = deferred<Outcome>();
     inFlight.track(keys, final.promise);

@@ -70,6 +70,19 @@ async function debugLinesOf(namespaces: string, work: () => Promise<void>): Prom
   return lines.join('\n');
 }
 
+/** A fetch that holds every API read until `open()`: the Mercado Pago API at its slowest. */
+function gatedFetch() {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  let started = 0;
+  const fetch: typeof globalThis.fetch = async (...args) => {
+    started++;
+    await gate;
+    return globalThis.fetch(...args);
+  };
+  return { fetch, open, started: () => started };
+}
+
 describe('1. a forged IPN cannot become a fraud alert', () => {
   it.each([
     ['delivery_cancellation', '/mp/ipn'],
@@ -167,6 +180,68 @@ describe('2. a copied payment signature cannot make an account-linking event tha
     const authorized = withBody(forged, { action: 'application.authorized', user_id: Number(SELLER) });
     expect(answerOf(await send(app, authorized))).toEqual([200, undefined]);
     expect(events.map((e) => [e.name, e.verifiedBy])).toEqual([['application.authorized', 'signature+api']]);
+  });
+});
+
+describe('2b. a copy racing the genuine delivery it was copied from does not take its event (found by the trust oracle)', () => {
+  it('emits the genuine agreement.confirmed after a concurrent copy spent the signature on payment_method_updated', async () => {
+    const agreementId = '22abcd1235ed497f945f755fcaba3c00';
+    api.set(`/v2/wallet_connect/agreements/${agreementId}`, { id: agreementId, status: 'confirmed_by_user' });
+    const gated = gatedFetch();
+    const { app, events } = appFor({ fetch: gated.fetch });
+    const genuine = signedWebhook({
+      secret: FIXTURE_SECRET,
+      dataId: agreementId,
+      type: 'wallet_connect',
+      ts: NOW_S - 10,
+      path: '/mp/wallet-connect',
+      body: { type: 'wallet_connect', action: 'status.updated', data: { id: agreementId } },
+    });
+    const copy = withBody(genuine, {
+      type: 'wallet_connect',
+      action: 'payment_method.updated',
+      data: { id: agreementId },
+    });
+    const copyAnswer = send(app, copy).then((res) => res); // supertest sends once awaited
+    await waitFor(() => gated.started() === 1); // the copy holds the delivery, reading
+    const genuineAnswer = send(app, genuine).then((res) => res);
+    await sleep(100); // the genuine delivery finds it held and waits
+    gated.open();
+    expect([answerOf(await copyAnswer), answerOf(await genuineAnswer)]).toEqual([
+      [200, undefined],
+      [200, undefined],
+    ]);
+    expect(events.map((e) => e.name).sort()).toEqual([
+      'agreement.confirmed',
+      'agreement.payment_method_updated',
+    ]);
+  });
+
+  it('emits the genuine fraud alert after a concurrent copy about a payment that does not exist failed', async () => {
+    api.set(PAYMENT_PATH, PAYMENT);
+    const gated = gatedFetch();
+    const { app, events, errors } = appFor({ fetch: gated.fetch });
+    const body = (paymentId: number) => ({
+      type: 'stop_delivery_op_wh',
+      action: 'Created',
+      data: { payment_id: paymentId },
+    });
+    const genuine = signedWebhook({
+      secret: FIXTURE_SECRET,
+      dataId: PAYMENT_ID,
+      type: 'stop_delivery_op_wh',
+      ts: NOW_S - 10,
+      body: body(Number(PAYMENT_ID)),
+    });
+    // Both are answered 200 at once: fraud alerts are never resent, so what follows decides whether one is lost.
+    expect(answerOf(await send(app, withBody(genuine, body(999999))))).toEqual([200, undefined]);
+    await waitFor(() => gated.started() === 1);
+    expect(answerOf(await send(app, genuine))).toEqual([200, undefined]);
+    await sleep(100);
+    gated.open();
+    await waitFor(() => events.length > 0);
+    expect(events.map((e) => [e.name, e.resourceId])).toEqual([['fraud_alert.created', PAYMENT_ID]]);
+    expect(errors.map((e) => e.error.code)).toEqual(['RESOURCE_NOT_FOUND']);
   });
 });
 
@@ -297,19 +372,6 @@ describe('6. a delivery that names its resource in a body that did not arrive is
 });
 
 describe('7. work after an early 200 is bounded', () => {
-  /** A fetch that holds every API read until `open()`: the Mercado Pago API at its slowest. */
-  function gatedFetch() {
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => (open = resolve));
-    let started = 0;
-    const fetch: typeof globalThis.fetch = async (...args) => {
-      started++;
-      await gate;
-      return globalThis.fetch(...args);
-    };
-    return { fetch, open, started: () => started };
-  }
-
   it('answers at most answerFirstConcurrency deliveries before processing; the others wait for their processing', async () => {
     const ids = ['201', '202', '203', '204', '205'];
     for (const id of ids) api.set(`/proximity-integration/v1/orders/${id}`, shipment('ready_to_ship', id));
