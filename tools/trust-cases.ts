@@ -9,6 +9,7 @@ import type { WireRequest } from './wire.js';
 const FAMILIES: readonly Family[] = [...READ_FAMILIES, 'fraud_alert', 'application', 'card'];
 const TYPED_TOPICS = Object.keys(TOPIC_FAMILIES);
 const UNKNOWN_TOPICS = ['payments', 'unknown_topic', 'PAYMENT', 'topic_unknown_wh', 'fraud_alert', 'card'];
+/** Actions an attacker writes into a body; repeated entries come up more often. */
 const ACTIONS = [
   'payment_method.updated',
   'payment_method.updated',
@@ -65,8 +66,8 @@ export interface AttackSpec {
 }
 
 /**
- * When a capture's genuine delivery is sent: before any attack on its signature, concurrently with the attacks
- * of the batch after its capture, or once the attacks on it are over.
+ * When a capture's genuine delivery is sent: before any attack on its signature, right behind a copy of itself
+ * and concurrently with the attacks of the batch it is captured in, or once the attacks on it are over.
  */
 export type GenuineTiming = 'first' | 'racing' | 'last';
 

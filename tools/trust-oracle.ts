@@ -1,8 +1,8 @@
 // The adversarial oracle for the trust rule (issue 10): random mixes of captured genuine signatures, topics,
 // channels, query ids, actions and body ids, sent to the real router over loopback HTTP. Every event it emits is
 // judged by an independent model of the rule (trust-model.ts); each captured signature's genuine delivery is sent
-// too, first or after the attacks on it, and must still bring about its event. `npm run fuzz` runs at least
-// 100,000 cases, __tests__/property/trust-oracle.test.ts a sample.
+// too (before the attacks on it, racing them right behind a copy of itself, or after them) and must still bring
+// about its event. `npm run fuzz` runs at least 100,000 cases, __tests__/property/trust-oracle.test.ts a sample.
 import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import type { AnyMercadoPagoEvent } from '../src/index.js';
