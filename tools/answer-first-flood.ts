@@ -25,7 +25,10 @@ export interface AnswerFirstFloodFigures {
   events: number;
   /** The most API reads in flight at once. */
   peakReadsInFlight: number;
-  /** Resident set and heap in MiB: before (after a full collection), peak (sampled), after (after a collection). */
+  /**
+   * Resident set and heap in MiB, each after a full collection when the process runs with --expose-gc: before,
+   * the most of the samples taken every second during the flood, and after.
+   */
   memory: {
     before: { rss: number; heap: number };
     peak: { rss: number; heap: number };
@@ -36,7 +39,10 @@ export interface AnswerFirstFloodFigures {
 
 const ORDER_PATH = '/proximity-integration/v1/orders/';
 const FIRST_ORDER_ID = 700_000;
-const SAMPLE_EVERY_MS = 50;
+/** How often the work left is checked, in ms. */
+const POLL_EVERY_MS = 50;
+/** How often memory is sampled, in ms: each sample collects garbage first, so it measures live memory. */
+const SAMPLE_MEMORY_EVERY_MS = 1_000;
 
 /** Sends `count` unsigned Delivery notifications against an API whose every read is slow (see the file comment). */
 export async function runAnswerFirstFlood(
@@ -66,10 +72,10 @@ export async function runAnswerFirstFlood(
   const before = memoryMiB();
   const peak = { ...before };
   const sampler = setInterval(() => {
-    const { rss, heapUsed } = process.memoryUsage();
-    peak.rss = Math.max(peak.rss, Math.round(rss / 2 ** 20));
-    peak.heap = Math.max(peak.heap, Math.round(heapUsed / 2 ** 20));
-  }, SAMPLE_EVERY_MS);
+    const { rss, heap } = memoryMiB();
+    peak.rss = Math.max(peak.rss, rss);
+    peak.heap = Math.max(peak.heap, heap);
+  }, SAMPLE_MEMORY_EVERY_MS);
   const started = performance.now();
   try {
     let next = 0;
@@ -90,7 +96,7 @@ export async function runAnswerFirstFlood(
     };
     await Promise.all(Array.from({ length: connections }, connection));
     // The deliveries answered first may still be reading: wait until no read is in flight.
-    for (let idle = 0; idle < 2; idle = reads.inFlight() === 0 ? idle + 1 : 0) await sleep(SAMPLE_EVERY_MS);
+    for (let idle = 0; idle < 2; idle = reads.inFlight() === 0 ? idle + 1 : 0) await sleep(POLL_EVERY_MS);
   } finally {
     clearInterval(sampler);
     client.close();

@@ -49,6 +49,26 @@ let failed = false;
 const seed = values.seed === undefined ? Date.now() % 2 ** 31 : Number(values.seed);
 console.log(`fuzz: seed ${seed}; memory at start ${JSON.stringify(memoryMiB())} MiB`);
 
+// The flood runs first, so that its memory figures start from a process no other section has grown.
+const flood = await runAnswerFirstFlood(Number(values.flood), {
+  readDelayMs: Number(values['flood-delay-ms']),
+});
+// Reads in flight: at most answerFirstConcurrency deliveries answered first, plus one per open request.
+const floodBound = DEFAULT_ANSWER_FIRST_CONCURRENCY + flood.connections;
+console.log(
+  `\nanswer-first flood: ${flood.deliveries.toLocaleString('en')} unsigned Delivery notifications over ${flood.connections} connections, every API read ${flood.readDelayMs} ms`,
+);
+console.log(`  answers                  ${JSON.stringify(flood.byStatus)}`);
+console.log(`  events                   ${flood.events}`);
+console.log(`  peak reads in flight     ${flood.peakReadsInFlight} (bound ${floodBound})`);
+const { memory } = flood;
+console.log(
+  `  memory (MiB)             heap ${memory.before.heap} -> ${memory.after.heap} (peak ${memory.peak.heap}), rss ${memory.before.rss} -> ${memory.after.rss} (peak ${memory.peak.rss})`,
+);
+console.log(`  time                     ${(flood.elapsedMs / 1000).toFixed(1)} s`);
+const refused = flood.deliveries - (flood.byStatus['200'] ?? 0);
+if (refused > 0 || flood.events !== flood.deliveries || flood.peakReadsInFlight > floodBound) failed = true;
+
 const started = performance.now();
 try {
   const figures = await runAdversarial(Number(values.cases), { batch: 200, seed });
@@ -91,24 +111,5 @@ console.log(`  violations               ${trust.violations}`);
 for (const violation of trust.firstViolations) console.log(`    - ${violation}`);
 console.log(`  time                     ${(trust.elapsedMs / 1000).toFixed(1)} s`);
 if (trust.violations > 0) failed = true;
-
-const flood = await runAnswerFirstFlood(Number(values.flood), {
-  readDelayMs: Number(values['flood-delay-ms']),
-});
-// Reads in flight: at most answerFirstConcurrency deliveries answered first, plus one per open request.
-const floodBound = DEFAULT_ANSWER_FIRST_CONCURRENCY + flood.connections;
-console.log(
-  `\nanswer-first flood: ${flood.deliveries.toLocaleString('en')} unsigned Delivery notifications over ${flood.connections} connections, every API read ${flood.readDelayMs} ms`,
-);
-console.log(`  answers                  ${JSON.stringify(flood.byStatus)}`);
-console.log(`  events                   ${flood.events}`);
-console.log(`  peak reads in flight     ${flood.peakReadsInFlight} (bound ${floodBound})`);
-const { before, peak, after } = flood.memory;
-console.log(
-  `  memory (MiB)             heap ${before.heap} -> ${after.heap} (peak ${peak.heap}), rss ${before.rss} -> ${after.rss} (peak ${peak.rss})`,
-);
-console.log(`  time                     ${(flood.elapsedMs / 1000).toFixed(1)} s`);
-const refused = flood.deliveries - (flood.byStatus['200'] ?? 0);
-if (refused > 0 || flood.events !== flood.deliveries || flood.peakReadsInFlight > floodBound) failed = true;
 console.log(failed ? '\nFUZZ FAILED' : '\nfuzz passed');
 process.exitCode = failed ? 1 : 0;
