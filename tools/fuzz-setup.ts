@@ -24,13 +24,30 @@ export const KNOWN_RESOURCES = {
   chargeback: ['233000061680860123'],
   order: ['ORD01FUZZ00000000000000000001'],
   agreement: ['22abcd1235ed497f945f755fcaba3c6c'],
+  subscription: ['2c93808478fuzz0000000000000001'],
+  subscription_payment: ['6114264375'],
+  subscription_plan: ['2c93808478fuzz00000000000plan1'],
+  point_intent: ['7a1b2c3d-fuzz-4e5f-8a9b-000000000001'],
+  claim: ['5298154230'],
+  /** Cards of the customer in `customer` (Card Updater reads /v1/customers/{customer}/cards/{card}). */
+  card: ['50000102201', '50000102202'],
+  customer: ['123456-fuzzcustomer'],
+  delivery: ['5001'],
 } as const;
 
-/** Stores every known resource in `api`. */
-export function storeKnownResources(api: FakeMercadoPagoApi): void {
+/**
+ * Stores every known resource in `api`. Returns what it stored, by API path (a string is the JSON text served
+ * verbatim), so that a tool can reason about the API's state without reading it back.
+ */
+export function storeKnownResources(api: FakeMercadoPagoApi): ReadonlyMap<string, unknown> {
+  const stored = new Map<string, unknown>();
+  const set = (path: string, resource: unknown): void => {
+    api.set(path, resource);
+    stored.set(path, resource);
+  };
   const updated = '2026-01-02T10:00:00.000-04:00';
   for (const id of KNOWN_RESOURCES.payment) {
-    api.set(`/v1/payments/${id}`, {
+    set(`/v1/payments/${id}`, {
       id: Number(id),
       status: 'approved',
       status_detail: 'accredited',
@@ -38,20 +55,63 @@ export function storeKnownResources(api: FakeMercadoPagoApi): void {
     });
   }
   for (const id of KNOWN_RESOURCES.merchant_order) {
-    api.set(`/merchant_orders/${id}`, { id: Number(id), status: 'closed', last_updated: updated });
+    set(`/merchant_orders/${id}`, { id: Number(id), status: 'closed', last_updated: updated });
   }
   for (const id of KNOWN_RESOURCES.chargeback) {
-    api.set(
+    set(
       `/v1/chargebacks/${id}`,
       `{"id":${id},"documentation_status":"pending","date_created":"${updated}","date_last_updated":"${updated}"}`,
     );
   }
   for (const id of KNOWN_RESOURCES.order) {
-    api.set(`/v1/orders/${id}`, { id, status: 'processed', status_detail: 'accredited', version: 3 });
+    set(`/v1/orders/${id}`, { id, status: 'processed', status_detail: 'accredited', version: 3 });
   }
   for (const id of KNOWN_RESOURCES.agreement) {
-    api.set(`/v2/wallet_connect/agreements/${id}`, { id, status: 'confirmed_by_user' });
+    set(`/v2/wallet_connect/agreements/${id}`, { id, status: 'confirmed_by_user' });
   }
+  for (const id of KNOWN_RESOURCES.subscription) {
+    set(`/preapproval/${id}`, { id, status: 'authorized', last_modified: updated });
+  }
+  for (const id of KNOWN_RESOURCES.subscription_payment) {
+    set(`/authorized_payments/${id}`, {
+      id: Number(id),
+      status: 'processed',
+      payment: { id: 1001, status: 'approved' },
+      retry_attempt: 0,
+      last_modified: updated,
+    });
+  }
+  for (const id of KNOWN_RESOURCES.subscription_plan) {
+    set(`/preapproval_plan/${id}`, { id, status: 'active', last_modified: updated });
+  }
+  for (const id of KNOWN_RESOURCES.point_intent) {
+    set(`/point/integration-api/payment-intents/${id}`, {
+      id,
+      state: 'FINISHED',
+      payment: { id: 1001, state: 'approved' },
+    });
+  }
+  for (const id of KNOWN_RESOURCES.claim) {
+    set(`/post-purchase/v1/claims/${id}`, {
+      id: Number(id),
+      status: 'opened',
+      stage: 'claim',
+      last_updated: updated,
+    });
+  }
+  for (const customer of KNOWN_RESOURCES.customer) {
+    for (const id of KNOWN_RESOURCES.card) {
+      set(`/v1/customers/${customer}/cards/${id}`, { id, customer_id: customer, date_last_updated: updated });
+    }
+  }
+  for (const id of KNOWN_RESOURCES.delivery) {
+    set(`/proximity-integration/v1/orders/${id}`, {
+      id: Number(id),
+      status: 'ready_to_ship',
+      last_updated: updated,
+    });
+  }
+  return stored;
 }
 
 /** A router behind a real HTTP server, recording what it emitted, reported and let escape. */
@@ -59,6 +119,8 @@ export interface ToolTarget {
   /** `http://127.0.0.1:<port>`; the router is mounted at `/mp`. */
   readonly url: string;
   readonly api: FakeMercadoPagoApi;
+  /** What the fake API serves at start, by path (see storeKnownResources). */
+  readonly resources: ReadonlyMap<string, unknown>;
   readonly mp: MercadoPagoNotificationsRouter;
   /** How many errors onError received, by code (counts only: a long run must not keep every error). */
   readonly reported: Map<MercadoPagoNotificationErrorCode, number>;
@@ -73,7 +135,7 @@ export async function startToolTarget(
   onEvent?: (event: AnyMercadoPagoEvent) => unknown,
 ): Promise<ToolTarget> {
   const api = await startFakeMercadoPagoApi({ accessTokens: [TOOL_TOKEN] });
-  storeKnownResources(api);
+  const resources = storeKnownResources(api);
   const mp = mercadoPagoNotifications({
     secret: TOOL_SECRET,
     accessToken: TOOL_TOKEN,
@@ -96,6 +158,7 @@ export async function startToolTarget(
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     api,
+    resources,
     mp,
     reported,
     escaped,
