@@ -87,16 +87,21 @@ export function createDeliveryHandler({
    * again: the holder may have given the key back (a copy whose event turned out signature-only releases its copy
    * key; a delivery that failed releases the signature it held, which a different delivery may carry). A copy key
    * names one delivery, so its holder's failure is this delivery's failure; a signature key does not. Returns
-   * undefined once the keys are this delivery's, or the outcome to answer with.
+   * undefined once the keys are this delivery's (tracked as in flight until `final`), or the outcome to answer with.
    */
   async function claimOrJoin(
     keys: readonly string[],
+    final: Promise<Outcome>,
     trace: DeliveryTrace | undefined,
   ): Promise<Outcome | undefined> {
     let joined: Outcome | undefined;
     for (let joins = 0; ; joins++) {
       const result = await claim(keys);
-      if (result.status === 'claimed') return undefined;
+      if (result.status === 'claimed') {
+        // At once, in the same turn as the claim: a copy that finds the key held must find whom to wait for.
+        inFlight.track(keys, final);
+        return undefined;
+      }
       if (result.status === 'done') {
         if (joined !== undefined) return joined; // the delivery we waited for recorded it
         trace?.duplicateOf(result.key);
@@ -219,10 +224,9 @@ export function createDeliveryHandler({
           return { ok: false, error };
         }
         const used = signatureKey(signature);
-        const taken = await claimOrJoin([used], trace);
+        const taken = await claimOrJoin([used], final, trace);
         if (taken !== undefined) return taken;
         claimed.push(used);
-        inFlight.track([used], final);
       } else if (eventKey !== undefined) {
         const result = await claim([eventKey]);
         if (result.status !== 'claimed') {
@@ -285,11 +289,10 @@ export function createDeliveryHandler({
     trace: DeliveryTrace | undefined,
   ): Promise<Processing> {
     const keys = deliveryKeys(delivery, plan);
-    const taken = await claimOrJoin(keys, trace);
-    if (taken !== undefined) return { answer: Promise.resolve(taken), settled: Promise.resolve(taken) };
     const answer = deferred<Outcome>();
     const final = deferred<Outcome>();
-    inFlight.track(keys, final.promise);
+    const taken = await claimOrJoin(keys, final.promise, trace);
+    if (taken !== undefined) return { answer: Promise.resolve(taken), settled: Promise.resolve(taken) };
     const settle = (outcome: Outcome): void => {
       final.resolve(outcome);
       answer.resolve(outcome);

@@ -11,12 +11,14 @@ import {
   paymentWebhook,
   send,
   signedWebhook,
+  urlOf,
   walletConnectBody,
   withHeaders,
 } from '../helpers/deliveries.js';
 import { apiOptions, storePayment, useFakeApi } from '../helpers/fake-api.js';
 import { FIXTURE_SECRET } from '../helpers/fixtures.js';
 import { sleep } from '../helpers/timing.js';
+import { invokeRouter } from '../../tools/wire.js';
 
 // ---- local helpers -------------------------------------------------------------------------------------
 
@@ -203,6 +205,26 @@ describe('concurrent copies', () => {
     const delivery = paymentWebhook('9201');
     const answers = await Promise.all(Array.from({ length: 20 }, () => send(app, delivery)));
     expect(answers.map(answerOf)).toEqual(Array(20).fill([200, undefined]));
+    expect(runs).toBe(1);
+    expect(api.readsOf(path)).toBe(1);
+  });
+
+  it('answers both 200 and runs listeners once for two copies handled in the same turn (bodies already parsed)', async () => {
+    // As after express.json(): no stream to read, so both claims run in one turn of the event loop, and the
+    // second must find the first in flight to wait for it (not answer 409 DELIVERY_IN_PROGRESS).
+    const path = approvedPayment('9203');
+    api.fail(path, { delayMs: 100 });
+    const { mp } = createApp(options());
+    let runs = 0;
+    mp.on('payment.approved', () => void runs++);
+    const delivery = paymentWebhook('9203');
+    const url = urlOf({ ...delivery, path: '/webhooks' }); // the router itself, without the app's mount path
+    const body: unknown = JSON.parse(delivery.body);
+    const statuses = await Promise.all([
+      invokeRouter(mp, url, delivery.headers, body),
+      invokeRouter(mp, url, delivery.headers, body),
+    ]);
+    expect(statuses).toEqual([200, 200]);
     expect(runs).toBe(1);
     expect(api.readsOf(path)).toBe(1);
   });
