@@ -59,12 +59,6 @@ interface Naming {
   readonly isKnownTopic: boolean;
 }
 
-/** A delivery being processed: the answer to give, and when all of its work (listeners included) is over. */
-interface Processing {
-  readonly answer: Promise<Outcome>;
-  readonly settled: Promise<unknown>;
-}
-
 /** Creates the request handler mounted on every route: verify, deduplicate, read, emit, answer. */
 export function createDeliveryHandler({
   config,
@@ -83,22 +77,38 @@ export function createDeliveryHandler({
   }
 
   /**
-   * Claims `keys` for a delivery. When a delivery of this process holds one of them, waits for it and claims
-   * again: the holder may have given the key back (a copy whose event turned out signature-only releases its copy
-   * key; a delivery that failed releases the signature it held, which a different delivery may carry). A copy key
-   * names one delivery, so its holder's failure is this delivery's failure; a signature key does not. Returns
-   * undefined once the keys are this delivery's (tracked as in flight until `final`), or the outcome to answer with.
+   * Claims `keys` for a delivery, and tracks them as in flight until `final` in the same turn (a copy that finds a
+   * key held must find whom to wait for). When a delivery of this process holds one of them, waits for it and
+   * claims again: the holder may have given the key back (a copy whose event turned out signature-only releases
+   * its copy key; a delivery that failed releases the signature it held, which a different delivery may carry). A
+   * copy key names one delivery, so its holder's failure is this delivery's failure; a signature key does not.
+   * Resolves with undefined once the keys are this delivery's, or with the outcome to answer with.
    */
-  async function claimOrJoin(
+  function claimOrJoin(
     keys: readonly string[],
     final: Promise<Outcome>,
     trace: DeliveryTrace | undefined,
   ): Promise<Outcome | undefined> {
+    const claimed = (result: ClaimResult): Outcome | undefined | Promise<Outcome | undefined> => {
+      if (result.status !== 'claimed') return waitForHolder(keys, result, final, trace);
+      inFlight.track(keys, final);
+      return undefined;
+    };
+    // No async wrapper: the claim of every delivery goes through here.
+    return claim(keys).then(claimed);
+  }
+
+  /** The slow path of {@link claimOrJoin}: `keys` were found done or held. */
+  async function waitForHolder(
+    keys: readonly string[],
+    found: Exclude<ClaimResult, { status: 'claimed' }>,
+    final: Promise<Outcome>,
+    trace: DeliveryTrace | undefined,
+  ): Promise<Outcome | undefined> {
+    let result: ClaimResult = found;
     let joined: Outcome | undefined;
     for (let joins = 0; ; joins++) {
-      const result = await claim(keys);
       if (result.status === 'claimed') {
-        // At once, in the same turn as the claim: a copy that finds the key held must find whom to wait for.
         inFlight.track(keys, final);
         return undefined;
       }
@@ -111,6 +121,7 @@ export function createDeliveryHandler({
       const holderFailedAlone =
         !joined.ok && isSignatureKey(result.key) && !STAYS_AFTER_JOIN.has(joined.error.code);
       if (joins === MAX_JOINS || !(joined.ok || holderFailedAlone)) return joined;
+      result = await claim(keys);
     }
   }
 
@@ -140,37 +151,40 @@ export function createDeliveryHandler({
     return api.read(path, token);
   }
 
-  /** Names the event from the read state (or, for signature-only topics, from the verified delivery). */
-  async function nameEvent(
+  /**
+   * Names the event from the read state (or, for signature-only topics, from the verified delivery). `seen` says
+   * whether an event of the resource was processed before, for topics whose naming needs it (chargebacks).
+   */
+  function nameEvent(
     delivery: ReceivedDelivery,
     plan: VerificationPlan,
     resource: Record<string, unknown> | undefined,
-  ): Promise<Naming> {
+    seen: boolean,
+  ): Naming {
     const resourceId = delivery.resourceId ?? '';
     const { spec } = plan;
     if (spec === undefined) return { name: 'notification.unhandled', isKnownTopic: false };
     // Without an accessToken nothing is read: the signed delivery arrives without its resource.
     if (spec.resourcePath !== undefined && resource === undefined)
       return { name: 'notification.received', isKnownTopic: true };
-    const seen = spec.tracksSeen === true ? seenKey(spec.eventTopic, resourceId) : undefined;
     const state = resource ?? {};
     const name =
-      spec.eventName(state, {
-        action: delivery.action,
-        seen: seen !== undefined && (await store.has(seen)),
-        signed: plan.signature !== undefined,
-      }) ?? 'notification.unhandled';
+      spec.eventName(state, { action: delivery.action, seen, signed: plan.signature !== undefined }) ??
+      'notification.unhandled';
     if (isSignatureOnlyEvent(name) || spec.stateKey === undefined) return { name, isKnownTopic: true };
-    return { name, eventKey: stateKey(spec.stateKey(resourceId, state)), seenKey: seen, isKnownTopic: true };
+    return {
+      name,
+      eventKey: stateKey(spec.stateKey(resourceId, state)),
+      seenKey: spec.tracksSeen === true ? seenKey(spec.eventTopic, resourceId) : undefined,
+      isKnownTopic: true,
+    };
   }
 
-  /** How the event is verified: the plan's answer, or the API's for account linking. */
-  async function verifiedByOf(
+  /** How an account-linking event is verified: by the API where the seller's own token can tell. */
+  async function accountLinkingVerifiedBy(
     delivery: ReceivedDelivery,
-    plan: VerificationPlan,
-    name: EventName,
+    name: 'application.authorized' | 'application.deauthorized',
   ): Promise<VerifiedBy> {
-    if (name !== 'application.authorized' && name !== 'application.deauthorized') return plan.verifiedBy;
     const sellerId = delivery.resourceId ?? '';
     // Only a per-seller resolver gives the seller's own token; the app's one token says nothing about a seller.
     const token = config.accessTokenPerSeller ? await resolveToken(delivery, sellerId) : undefined;
@@ -199,7 +213,10 @@ export function createDeliveryHandler({
     try {
       const resourceId = delivery.resourceId ?? '';
       const resource = plan.readPath === undefined ? undefined : await readResource(delivery, plan.readPath);
-      const { name, eventKey, seenKey: seen, isKnownTopic } = await nameEvent(delivery, plan, resource);
+      const { spec } = plan;
+      // Only chargebacks ask the store: every other delivery is named without one more round trip.
+      const seenBefore = spec?.tracksSeen === true && (await store.has(seenKey(spec.eventTopic, resourceId)));
+      const { name, eventKey, seenKey: seen, isKnownTopic } = nameEvent(delivery, plan, resource, seenBefore);
       const { signature } = plan;
       if (isSignatureOnlyEvent(name) && !plan.signatureOnly) {
         // Named signature-only only now, after the read (a known topic in a state it does not name, a signed
@@ -249,7 +266,10 @@ export function createDeliveryHandler({
         topic: name.slice(0, name.indexOf('.')),
         resourceId,
         resource,
-        verifiedBy: await verifiedByOf(delivery, plan, name),
+        verifiedBy:
+          name === 'application.authorized' || name === 'application.deauthorized'
+            ? await accountLinkingVerifiedBy(delivery, name)
+            : plan.verifiedBy,
         delivery: publicDelivery(delivery),
         ...(name === 'notification.unhandled' ? { isKnownTopic } : {}),
       }) as AnyMercadoPagoEvent;
@@ -282,25 +302,33 @@ export function createDeliveryHandler({
     }
   }
 
-  /** Claims the delivery and processes it, or joins or skips it when it is a copy. */
+  /**
+   * Claims the delivery and processes it, or joins or skips it when it is a copy. Resolves with the answer;
+   * `settled` runs once all of its work has ended, listeners that overran handlerTimeoutMs included.
+   */
   async function processVerified(
     delivery: ReceivedDelivery,
     plan: VerificationPlan,
     trace: DeliveryTrace | undefined,
-  ): Promise<Processing> {
+    settled: () => void,
+  ): Promise<Outcome> {
     const keys = deliveryKeys(delivery, plan);
     const answer = deferred<Outcome>();
     const final = deferred<Outcome>();
     const taken = await claimOrJoin(keys, final.promise, trace);
-    if (taken !== undefined) return { answer: Promise.resolve(taken), settled: Promise.resolve(taken) };
+    if (taken !== undefined) {
+      settled();
+      return taken;
+    }
     const settle = (outcome: Outcome): void => {
       final.resolve(outcome);
       answer.resolve(outcome);
+      settled();
     };
     processClaimed(delivery, plan, keys, final.promise, answer, trace).then(settle, (thrown: unknown) =>
       settle({ ok: false, error: toNotificationError(thrown, 'INTERNAL_ERROR', 'processing the delivery') }),
     );
-    return { answer: answer.promise, settled: final.promise };
+    return answer.promise;
   }
 
   function send(res: Response, outcome: Outcome): number {
@@ -327,6 +355,8 @@ export function createDeliveryHandler({
     answeredFirst++;
     return true;
   }
+  const giveBackSlot = (): void => void answeredFirst--;
+  const doNothing = (): void => undefined;
 
   return async function mercadoPagoDeliveryRoute(req: Request, res: Response): Promise<void> {
     const started = performance.now();
@@ -335,6 +365,7 @@ export function createDeliveryHandler({
     let delivery: ReceivedDelivery | undefined;
     let plan: VerificationPlan | undefined;
     let outcome: Outcome;
+    let answerFirst = false;
     try {
       const body = await readRequestBody(req, {
         limitBytes: config.bodyLimitBytes,
@@ -351,23 +382,18 @@ export function createDeliveryHandler({
       plan = planVerification(delivery, config, store.ttlMs);
       // Fraud alerts are never retried and Delivery wants an answer within 500 ms: acknowledge now, then read and
       // run listeners; every failure reaches onError (reference 4, pitfall 14).
-      const answerFirst = takeAnswerFirstSlot(plan);
+      answerFirst = takeAnswerFirstSlot(plan);
       if (answerFirst) {
         send(res, { ok: true, dedup: 'new', events: [] });
         trace?.answered(200, plan, undefined);
       }
-      const processing = processVerified(delivery, plan, trace);
-      if (answerFirst) {
-        // The slot is held until all of the work ends, listeners that overran handlerTimeoutMs included.
-        void processing
-          .then(({ settled }) => settled)
-          .catch(() => undefined)
-          .finally(() => answeredFirst--);
-      }
-      outcome = await (await processing).answer;
+      // The slot is held until all of the work ends, listeners that overran handlerTimeoutMs included.
+      outcome = await processVerified(delivery, plan, trace, answerFirst ? giveBackSlot : doNothing);
       if (answerFirst && !outcome.ok && outcome.error.code === 'DELIVERY_IN_PROGRESS')
         registry.reportError(outcome.error);
     } catch (thrown) {
+      // Nothing is being processed after a throw (the store refused the claim): the slot is free again.
+      if (answerFirst) giveBackSlot();
       const error = toNotificationError(thrown, 'INTERNAL_ERROR', 'handling the request');
       registry.reportError(error);
       outcome = { ok: false, error };
